@@ -1,0 +1,51 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Fixpoint",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "fixpoint", targets: ["fixpoint"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config.
+        .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Typed wrappers over libcurl's variadic curl_easy_setopt / curl_easy_getinfo.
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        // fork/exec with a new process group and a parent-death signal (prctl), which posix_spawn can't do.
+        .target(name: "CSpawn"),
+
+        .target(name: "JSONValue", swiftSettings: strict),
+        .target(name: "ChildProcess", dependencies: ["CSpawn"], swiftSettings: strict),
+        .target(name: "JSONRPC", dependencies: ["JSONValue"], swiftSettings: strict),
+        .target(name: "LSP", dependencies: ["JSONRPC", "JSONValue"], swiftSettings: strict),
+        .target(name: "Git", dependencies: ["CGit2"], swiftSettings: strict),
+        .target(name: "ModelClient", dependencies: ["CCurlShim", "JSONValue", "ChildProcess"], swiftSettings: strict),
+        .target(name: "Agent", dependencies: ["Git", "ModelClient", "ChildProcess", "JSONValue"], swiftSettings: strict),
+        .target(name: "FixpointServer", dependencies: ["LSP", "JSONRPC", "Agent", "Git"], swiftSettings: strict),
+        .executableTarget(
+            name: "fixpoint",
+            dependencies: [
+                "FixpointServer", "Agent", "ModelClient", "Git", "ChildProcess",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], swiftSettings: strict),
+        .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"], swiftSettings: strict),
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: strict),
+        .testTarget(name: "LSPTests", dependencies: ["LSP"], swiftSettings: strict),
+        .testTarget(name: "GitTests", dependencies: ["Git"], swiftSettings: strict),
+        .testTarget(name: "ModelClientTests", dependencies: ["ModelClient", "ChildProcess"], swiftSettings: strict),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Git", "ModelClient"], swiftSettings: strict),
+        .testTarget(name: "FixpointServerTests", dependencies: ["FixpointServer"], swiftSettings: strict),
+        .testTarget(name: "FixpointCLITests", dependencies: ["fixpoint"], swiftSettings: strict),
+    ]
+)

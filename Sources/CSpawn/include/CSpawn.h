@@ -1,0 +1,17 @@
+// Start a child process in its own process group, with a parent-death signal, and with its
+// stdin/stdout/stderr on the given descriptors. posix_spawn cannot set PR_SET_PDEATHSIG, so this
+// forks and execs; everything between fork and exec is async-signal-safe.
+#ifndef FIXPOINT_CSPAWN_H
+#define FIXPOINT_CSPAWN_H
+#include <sys/types.h>
+
+/// Returns the child's pid, or -1 with errno set. On exec failure the child exits 127 after
+/// writing errno to `error_fd` (a CLOEXEC pipe the caller reads to tell "not found" apart).
+/// `cwd` may be NULL. `envp` may be NULL to inherit. `new_group`: setpgid(0,0).
+/// `death_signal`: signal the child receives when the parent thread dies (0 for none).
+pid_t fp_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
+               int stdin_fd, int stdout_fd, int stderr_fd, int new_group, int death_signal);
+
+/// Kill a whole process group; returns 0 or -1.
+int fp_kill_group(pid_t pgid, int sig);
+#endif
