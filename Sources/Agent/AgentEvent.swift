@@ -1,0 +1,31 @@
+/// A step-level event streamed while a run goes on: the CLI prints it, the language server turns it
+/// into `$/progress` and `fixpoint/step`. Plain values; nothing here knows about editors.
+public struct AgentEvent: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case started, testsBefore = "tests_before", modelRequest = "model_request", toolCall = "tool_call"
+        case observation, compaction, retry, formatError = "format_error", loop, refusal
+        case verification, finished
+    }
+
+    public var kind: Kind
+    public var step: Int
+    public var maxSteps: Int
+    /// The tool this event is about, if any.
+    public var tool: String?
+    /// One readable line.
+    public var summary: String
+    public var promptTokens: Int
+    public var completionTokens: Int
+    /// Share of this request's prompt served from the server's prefix cache (0...1), if known.
+    public var cacheHitRate: Double?
+    public var elapsedS: Double
+
+    public init(
+        kind: Kind, step: Int, maxSteps: Int, tool: String? = nil, summary: String, promptTokens: Int = 0,
+        completionTokens: Int = 0, cacheHitRate: Double? = nil, elapsedS: Double = 0
+    ) {
+        self.kind = kind; self.step = step; self.maxSteps = maxSteps; self.tool = tool; self.summary = summary
+        self.promptTokens = promptTokens; self.completionTokens = completionTokens; self.cacheHitRate = cacheHitRate
+        self.elapsedS = elapsedS
+    }
+}

@@ -1,0 +1,28 @@
+/// What one `fix` run needs. The CLI and the language server both build one of these.
+public struct FixRequest: Sendable {
+    /// A folder inside the user's git repository.
+    public var repository: String
+    public var issue: String
+    public var testCommand: String
+    public var maxSteps: Int = 300
+    /// Parallel trajectories (heavy mode); 1 means a single run.
+    public var heavy: Int = 1
+    /// Per-step output budget (reasoning plus the call), in tokens.
+    public var maxTokensPerStep: Int = 24_576
+    /// Total token budget (prompt + completion over the run); nil for none.
+    public var tokenBudget: Int? = nil
+    /// Wall-clock limit in seconds; nil for none.
+    public var timeLimit: Double? = nil
+    /// Unsaved editor buffers: repository-relative path → full text. They override the disk.
+    public var overlays: [String: String] = [:]
+    /// `run_command` is off unless enabled.
+    public var allowRunCommand = false
+    /// Timeout for one test or command run, in seconds.
+    public var commandTimeout: Double = 600
+
+    public init(repository: String, issue: String, testCommand: String) {
+        self.repository = repository
+        self.issue = issue
+        self.testCommand = testCommand
+    }
+}
