@@ -57,3 +57,4 @@ pid_t fp_spawn(const char *path, char *const argv[], char *const envp[], const c
 }
 
 int fp_kill_group(pid_t pgid, int sig) { return kill(-pgid, sig); }
+int fp_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }

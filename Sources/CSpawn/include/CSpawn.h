@@ -12,6 +12,9 @@
 pid_t fp_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
                int stdin_fd, int stdout_fd, int stderr_fd, int new_group, int death_signal);
 
+/// pipe2(O_CLOEXEC), which Glibc does not export to Swift without _GNU_SOURCE.
+int fp_pipe_cloexec(int fds[2]);
+
 /// Kill a whole process group; returns 0 or -1.
 int fp_kill_group(pid_t pgid, int sig);
 #endif
