@@ -1,0 +1,135 @@
+import Foundation
+import JSONValue
+import ModelClient
+
+/// `edit_file(path, old_text, new_text)`: replaces exactly one occurrence of `old_text`. Zero or
+/// several occurrences are an error that says how many (and where, or what came closest). The
+/// file's line endings and trailing-newline state are kept.
+public struct EditFileTool: AgentTool {
+    /// Lines of context shown around the edited region in the answer.
+    static let contextLines = 2
+    static let maxShownLines = 30
+
+    public init() {}
+
+    public var definition: ToolDefinition {
+        ToolDefinition(
+            name: "edit_file",
+            description: """
+                Replace one exact occurrence of old_text in a file with new_text. old_text must match the file \
+                exactly (including indentation) and occur exactly once; include surrounding lines to make it unique.
+                """,
+            parameters: ToolSchema.object([
+                .init("path", .string, "File path relative to the repository root.", required: true),
+                .init("old_text", .string, "The exact text to replace (without line numbers).", required: true),
+                .init("new_text", .string, "The text to put in its place.", required: true),
+            ]))
+    }
+
+    public func run(_ arguments: JSON, in context: ToolContext) async throws(ToolError) -> String {
+        let path = arguments["path"]?.stringValue ?? ""
+        var oldText = arguments["old_text"]?.stringValue ?? ""
+        var newText = arguments["new_text"]?.stringValue ?? ""
+        let absolute = try context.workspace.resolve(path)
+        let shown = context.workspace.relativePath(absolute)
+        guard !oldText.isEmpty else {
+            throw ToolError("old_text is empty; give the exact text to replace, or use write_file to create a file")
+        }
+        let text = try TextFile.read(absolute, shown: shown)
+
+        // The model writes "\n"; a CRLF file gets its edit in CRLF so endings stay uniform.
+        if TextFile.usesCRLF(text) {
+            let crlfOld = TextFile.toCRLF(oldText)
+            if text.contains(crlfOld) || !text.contains(oldText) {
+                oldText = crlfOld
+                newText = TextFile.toCRLF(newText)
+            }
+        }
+        guard oldText != newText else { throw ToolError("old_text and new_text are identical; nothing to change") }
+
+        let ranges = text.ranges(of: oldText)
+        guard ranges.count == 1, let range = ranges.first else {
+            if ranges.isEmpty { throw ToolError(notFound(oldText, in: text, shown: shown)) }
+            let lines = ranges.map { String(lineNumber(of: $0.lowerBound, in: text)) }
+            throw ToolError(
+                "old_text occurs \(ranges.count) times in \(shown) (starting at lines \(lines.joined(separator: ", "))); include more surrounding lines so it matches exactly once")
+        }
+
+        let firstLine = lineNumber(of: range.lowerBound, in: text)
+        var updated = text
+        updated.replaceSubrange(range, with: newText)
+        try TextFile.write(updated, to: absolute, shown: shown)
+
+        let oldCount = TextFile.lines(oldText).count
+        let newCount = max(TextFile.lines(newText).count, newText.isEmpty ? 0 : 1)
+        return "Edited \(shown): replaced \(oldCount) line\(oldCount == 1 ? "" : "s") at line \(firstLine) with \(newCount) line\(newCount == 1 ? "" : "s").\n"
+            + snippet(of: updated, around: firstLine, count: max(newCount, 1))
+    }
+
+    /// The edited region with a little context, numbered like read_file.
+    private func snippet(of text: String, around first: Int, count: Int) -> String {
+        let lines = TextFile.lines(text)
+        guard !lines.isEmpty else { return "(the file is now empty)" }
+        let start = max(1, first - Self.contextLines)
+        let end = min(lines.count, first + count - 1 + Self.contextLines, start + Self.maxShownLines - 1)
+        guard start <= end else { return "" }
+        let width = max(5, String(end).count)
+        return (start...end).map { TextFile.numbered(lines[$0 - 1], number: $0, width: width) }.joined(separator: "\n")
+    }
+
+    private func lineNumber(of index: String.Index, in text: String) -> Int {
+        text[..<index].utf8.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+    }
+
+    /// Says old_text was not found, and shows the closest line of the file when one is close enough
+    /// (most misses are indentation or a slightly misremembered line).
+    private func notFound(_ oldText: String, in text: String, shown: String) -> String {
+        var message = "old_text was not found in \(shown) (0 occurrences)"
+        let wanted = TextFile.lines(oldText).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        let lines = TextFile.lines(text)
+        guard let first = wanted.first, !lines.isEmpty, lines.count <= 50_000 else {
+            return message + "; read the file with read_file and copy the text exactly"
+        }
+        let target = Bigrams(first)
+        var best = (score: 0.0, line: 0)
+        for (index, line) in lines.enumerated() {
+            let trimmed = line.trimmingWhitespace()
+            if trimmed.isEmpty { continue }
+            let score = trimmed == first ? 1.0 : target.similarity(to: Bigrams(trimmed))
+            if score > best.score { best = (score, index + 1) }
+            if score == 1.0 { break }
+        }
+        guard best.score >= 0.5 else {
+            return message + "; read the file with read_file and copy the text exactly"
+        }
+        let start = max(1, best.line - 1)
+        let end = min(lines.count, best.line + max(wanted.count, 1))
+        let width = max(5, String(end).count)
+        let shownLines = (start...end).map { TextFile.numbered(lines[$0 - 1], number: $0, width: width) }
+        message += ". The closest text is at line \(best.line)\(best.score == 1.0 ? " (the first line matches except for whitespace)" : ""):\n"
+        return message + shownLines.joined(separator: "\n") + "\nCopy old_text exactly from the file (without the line numbers)."
+    }
+}
+
+extension StringProtocol {
+    fileprivate func trimmingWhitespace() -> String {
+        String(self.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
+    }
+}
+
+/// Character-bigram sets for a cheap similarity (Dice coefficient) between two lines.
+struct Bigrams {
+    private let set: Set<String>
+
+    init(_ text: String) {
+        let chars = Array(text)
+        var set = Set<String>()
+        if chars.count >= 2 { for i in 0..<(chars.count - 1) { set.insert(String(chars[i...i + 1])) } }
+        self.set = set
+    }
+
+    func similarity(to other: Bigrams) -> Double {
+        guard !set.isEmpty, !other.set.isEmpty else { return 0 }
+        return 2 * Double(set.intersection(other.set).count) / Double(set.count + other.set.count)
+    }
+}

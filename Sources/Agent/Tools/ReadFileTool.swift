@@ -1,0 +1,75 @@
+import Foundation
+import JSONValue
+import ModelClient
+
+/// `read_file(path, start_line?, end_line?)`: a window of the file with numbered lines (`   12| text`).
+public struct ReadFileTool: AgentTool {
+    /// Lines shown when no end_line is given.
+    public static let defaultWindow = 400
+    /// The largest window an explicit range may ask for.
+    public static let maxWindow = 1000
+    /// Longer lines are cut (minified files would otherwise flood the context).
+    public static let maxLineLength = 2000
+    /// A window stops early once its text reaches this many bytes.
+    public static let maxBytes = 64 * 1024
+
+    public init() {}
+
+    public var definition: ToolDefinition {
+        ToolDefinition(
+            name: "read_file",
+            description: """
+                Read a text file with numbered lines ('   12| text'). Shows up to \(Self.defaultWindow) lines \
+                from start_line unless end_line is given; line numbers start at 1.
+                """,
+            parameters: ToolSchema.object([
+                .init("path", .string, "File path relative to the repository root.", required: true),
+                .init("start_line", .integer, "First line to show (default 1).", required: false),
+                .init("end_line", .integer, "Last line to show, inclusive.", required: false),
+            ]))
+    }
+
+    public func run(_ arguments: JSON, in context: ToolContext) async throws(ToolError) -> String {
+        let path = arguments["path"]?.stringValue ?? ""
+        let absolute = try context.workspace.resolve(path)
+        let shown = context.workspace.relativePath(absolute)
+        let lines = TextFile.lines(try TextFile.read(absolute, shown: shown))
+        if lines.isEmpty { return "(\(shown) is empty)" }
+
+        let start = arguments["start_line"]?.intValue ?? 1
+        guard start >= 1 else { throw ToolError("start_line must be 1 or more (got \(start))") }
+        guard start <= lines.count else {
+            throw ToolError("start_line \(start) is past the end of \(shown), which has \(lines.count) lines")
+        }
+        var end = min(lines.count, start + Self.defaultWindow - 1)
+        if let requested = arguments["end_line"]?.intValue {
+            guard requested >= start else {
+                throw ToolError("end_line \(requested) is before start_line \(start)")
+            }
+            end = min(lines.count, requested, start + Self.maxWindow - 1)
+        }
+
+        let width = max(5, String(end).count)
+        var out: [String] = []
+        var bytes = 0
+        var last = start - 1
+        for number in start...end {
+            var line = lines[number - 1]
+            var cut = ""
+            if line.count > Self.maxLineLength {
+                cut = " … [line cut: \(line.count - Self.maxLineLength) more characters]"
+                line = line.prefix(Self.maxLineLength)
+            }
+            let text = TextFile.numbered(line, number: number, width: width) + cut
+            if bytes + text.utf8.count > Self.maxBytes, !out.isEmpty { break }
+            bytes += text.utf8.count + 1
+            out.append(text)
+            last = number
+        }
+        if last < lines.count {
+            out.append(
+                "[showing lines \(start)-\(last) of \(lines.count); call read_file(path: \"\(shown)\", start_line: \(last + 1)) to read more]")
+        }
+        return out.joined(separator: "\n")
+    }
+}

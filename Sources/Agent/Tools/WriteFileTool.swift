@@ -1,0 +1,44 @@
+import Foundation
+import JSONValue
+import ModelClient
+
+/// `write_file(path, content)`: creates or replaces a whole file, creating missing parent folders.
+/// Replacing a CRLF file keeps CRLF endings.
+public struct WriteFileTool: AgentTool {
+    public init() {}
+
+    public var definition: ToolDefinition {
+        ToolDefinition(
+            name: "write_file",
+            description: "Create a file, or replace a file's whole content. Missing parent folders are created. Prefer edit_file for changes to existing files.",
+            parameters: ToolSchema.object([
+                .init("path", .string, "File path relative to the repository root.", required: true),
+                .init("content", .string, "The complete new content of the file.", required: true),
+            ]))
+    }
+
+    public func run(_ arguments: JSON, in context: ToolContext) async throws(ToolError) -> String {
+        let path = arguments["path"]?.stringValue ?? ""
+        var content = arguments["content"]?.stringValue ?? ""
+        let absolute = try context.workspace.resolve(path)
+        let shown = context.workspace.relativePath(absolute)
+        guard absolute != context.workspace.root else { throw ToolError("path must name a file, not the repository root") }
+
+        var isDir: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: absolute, isDirectory: &isDir)
+        if isDir.boolValue { throw ToolError("'\(shown)' is a directory; give a file path") }
+        if exists, let old = try? TextFile.read(absolute, shown: shown), TextFile.usesCRLF(old), !content.contains("\r\n") {
+            content = TextFile.toCRLF(content)
+        }
+
+        let parent = (absolute as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        } catch {
+            throw ToolError("could not create the folder for '\(shown)': \(error.localizedDescription)")
+        }
+        try TextFile.write(content, to: absolute, shown: shown)
+        let lines = TextFile.lines(content).count
+        return "\(exists ? "Replaced" : "Created") \(shown) (\(lines) line\(lines == 1 ? "" : "s"), \(content.utf8.count) bytes)."
+    }
+}

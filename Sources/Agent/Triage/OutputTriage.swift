@@ -1,0 +1,86 @@
+/// Shortens long tool output without hiding where it was cut: the head and the tail are kept
+/// (errors and summaries usually sit at the end, context at the start) and a marker in between says
+/// how many lines and bytes were left out and how to see them.
+public enum OutputTriage {
+    public static let defaultMaxLines = 200
+    public static let defaultMaxBytes = 16 * 1024
+    /// Share of the budget given to the head; the tail gets the rest.
+    static let headShare = 0.4
+
+    /// `text` unchanged when it fits in `maxLines` lines and `maxBytes` UTF-8 bytes; otherwise its
+    /// head and tail around a marker. `moreHint` tells the model how to see the rest.
+    public static func headTail(
+        _ text: String, maxLines: Int = defaultMaxLines, maxBytes: Int = defaultMaxBytes,
+        moreHint: String = "narrow the command or the range to see the omitted part"
+    ) -> String {
+        let totalBytes = text.utf8.count
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if text.hasSuffix("\n") { lines.removeLast() }
+        if lines.count <= maxLines, totalBytes <= maxBytes { return text }
+
+        let lineBudget = max(2, maxLines)
+        let byteBudget = max(64, maxBytes)
+        let headLines = max(1, Int(Double(lineBudget) * headShare))
+        let tailLines = max(1, lineBudget - headLines)
+        let headBytes = max(32, Int(Double(byteBudget) * headShare))
+        let tailBytes = max(32, byteBudget - headBytes)
+
+        var head: [Substring] = []
+        var used = 0
+        for line in lines.prefix(headLines) {
+            let cost = line.utf8.count + 1
+            if used + cost > headBytes {
+                // One giant line (minified code, a progress bar): keep its start.
+                if head.isEmpty { head.append(prefix(line, bytes: headBytes)) }
+                break
+            }
+            head.append(line)
+            used += cost
+        }
+        var tail: [Substring] = []
+        used = 0
+        let tailCandidates = lines.dropFirst(head.count).suffix(tailLines)
+        for line in tailCandidates.reversed() {
+            let cost = line.utf8.count + 1
+            if used + cost > tailBytes {
+                if tail.isEmpty { tail.append(suffix(line, bytes: tailBytes)) }
+                break
+            }
+            tail.append(line)
+            used += cost
+        }
+        tail.reverse()
+
+        let keptBytes = (head + tail).reduce(0) { $0 + $1.utf8.count + 1 }
+        let omittedLines = max(0, lines.count - head.count - tail.count)
+        let omittedBytes = max(0, totalBytes - keptBytes)
+        var marker = "[… \(omittedLines) line\(omittedLines == 1 ? "" : "s")"
+        marker += " (\(omittedBytes) bytes) left out of \(lines.count) lines; \(moreHint) …]"
+        return (head.map(String.init) + [marker] + tail.map(String.init)).joined(separator: "\n")
+    }
+
+    /// The longest prefix of `line` within `bytes` UTF-8 bytes, cut on a character boundary.
+    static func prefix(_ line: Substring, bytes: Int) -> Substring {
+        var used = 0
+        var end = line.startIndex
+        for index in line.indices {
+            let size = line[index].utf8.count
+            if used + size > bytes { break }
+            used += size
+            end = line.index(after: index)
+        }
+        return line[..<end]
+    }
+
+    static func suffix(_ line: Substring, bytes: Int) -> Substring {
+        var used = 0
+        var start = line.endIndex
+        for index in line.indices.reversed() {
+            let size = line[index].utf8.count
+            if used + size > bytes { break }
+            used += size
+            start = index
+        }
+        return line[start...]
+    }
+}
