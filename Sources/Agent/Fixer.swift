@@ -16,19 +16,20 @@ public struct FileChange: Sendable, Equatable {
 }
 
 public struct FixOutcome: Sendable {
+    /// Why a run could not even start, for the CLI's exit code (2 configuration, 3 unreachable).
+    public enum Failure: Sendable, Equatable { case configuration, modelUnreachable }
+
     public var report: RunReport
     public var changes: [FileChange]
-    public init(report: RunReport, changes: [FileChange]) { self.report = report; self.changes = changes }
-}
+    public var failure: Failure?
+    /// Files written into the user's working tree (only when the request asked for it).
+    public var appliedFiles: [String]?
+    public var applyError: String?
+    /// Share of consecutive model requests whose messages extended the previous request exactly.
+    public var prefixReuse: Double?
 
-/// The one entry point both the CLI and the language server use. Cancel the calling task to stop a
-/// run: the model request is aborted, commands are killed, snapshots are removed, and the report's
-/// end reason is `cancelled`.
-public enum Fixer {
-    public static func run(
-        _ request: FixRequest, model: ModelSelection, onEvent: @escaping @Sendable (AgentEvent) -> Void = { _ in }
-    ) async -> FixOutcome {
-        // Implemented by the agent issue (#5).
-        FixOutcome(report: RunReport(status: .error, endReason: .error, error: "the agent has not landed yet"), changes: [])
+    public init(report: RunReport, changes: [FileChange], failure: Failure? = nil) {
+        self.report = report; self.changes = changes; self.failure = failure
     }
 }
+

@@ -1,0 +1,385 @@
+import Foundation
+import Git
+import JSONValue
+import ModelClient
+
+/// One trajectory: the model and the tools take turns in one snapshot until the model submits or a
+/// budget ends the run. The loop owns the conversation; tools see only their workspace.
+final class AgentLoop {
+    let settings: TrajectorySettings
+    let model: any ChatModel
+    let snapshot: Snapshot
+    let registry: ToolRegistry
+    let journal: TrajectoryJournal
+    let onEvent: @Sendable (AgentEvent) -> Void
+    let startedAt = Date()
+
+    private var conversation = Conversation()
+    private var ledger: Ledger
+    private var loopGuard = LoopGuard()
+    private var mode: ActionMode
+    private var step = 0
+    private var toolCalls = 0
+    private var usage = RunReport.UsageTotals()
+    private var events: [RunReport.Event] = []
+    private var modelSeconds = 0.0
+    private var toolSeconds = 0.0
+    private var consecutiveFormatErrors = 0
+    private let latestTests = LatestTestRun()
+    private var turnsWithoutCalls = 0
+    /// Calibrated from the server's prompt token counts: tokens per byte of request body.
+    private var tokensPerByte = 0.3
+    private var previousPrefix: String?
+    private var prefixExtensions = 0
+    private var prefixComparisons = 0
+
+    init(settings: TrajectorySettings, model: any ChatModel, snapshot: Snapshot, journal: TrajectoryJournal,
+         onEvent: @escaping @Sendable (AgentEvent) -> Void) {
+        self.settings = settings
+        self.model = model
+        self.snapshot = snapshot
+        self.journal = journal
+        self.onEvent = onEvent
+        self.registry = ToolRegistry.standard(allowRunCommand: settings.allowRunCommand)
+        self.mode = settings.actionMode == .constrained ? .constrained : .native
+        self.ledger = Ledger(goal: settings.issue, testCommand: settings.testCommand)
+    }
+
+    // MARK: - The loop
+
+    func run(issueMessage: String) async -> TrajectoryOutcome {
+        conversation.append(.system(systemPrompt()), kind: .system, step: 0)
+        conversation.append(.user(issueMessage), kind: .issue, step: 0)
+        let (reason, error, unreachable) = await loop()
+        journal.record("trajectory_end", trajectory: settings.index, step: step, ["end_reason": .string(reason.rawValue)])
+        return TrajectoryOutcome(
+            endReason: reason, steps: step, toolCalls: toolCalls, usage: usage, modelSeconds: modelSeconds,
+            toolSeconds: toolSeconds, events: events, error: error, prefixExtensions: prefixExtensions,
+            prefixComparisons: prefixComparisons, submitted: reason == .submitted, modelUnreachable: unreachable)
+    }
+
+    private func loop() async -> (RunReport.EndReason, String?, Bool) {
+        var overflowRetries = 0
+        while true {
+            if Task.isCancelled { return (.cancelled, nil, false) }
+            if step >= settings.maxSteps { return (.maxSteps, nil, false) }
+            if let budget = settings.tokenBudget, usage.promptTokens + usage.completionTokens >= budget { return (.tokenBudget, nil, false) }
+            if let deadline = settings.deadline, Date().timeIntervalSinceReferenceDate >= deadline { return (.timeLimit, nil, false) }
+            if overflowRetries == 0 { step += 1 }
+
+            let maxTokens = min(settings.maxTokensPerStep, max(256, settings.contextSize / 4))
+            await compactIfNeeded(reserve: maxTokens, force: overflowRetries > 0)
+            let request = makeRequest(maxTokens: maxTokens)
+            trackPrefix()
+            emit(.modelRequest, summary: "asking the model (\(conversation.entries.count) messages)")
+
+            let response: ChatResponse
+            let began = Date()
+            do {
+                response = try await model.complete(request) { _ in }
+                overflowRetries = 0
+            } catch {
+                modelSeconds += Date().timeIntervalSince(began)
+                switch error {
+                case .cancelled: return (.cancelled, nil, false)
+                case .contextOverflow(let prompt, let size, _) where overflowRetries < 2:
+                    overflowRetries += 1
+                    if let size, size > 0 { noteContextSize(size, prompt: prompt) }
+                    record("compaction", "the server reported a context overflow (\(prompt.map(String.init) ?? "?") tokens > \(size.map(String.init) ?? "?")); compacting")
+                    continue
+                default:
+                    let unreachable: Bool
+                    switch error {
+                    case .connection, .timeout: unreachable = true
+                    default: unreachable = false
+                    }
+                    return (.error, "model request failed at step \(step): \(error.description)", unreachable)
+                }
+            }
+            modelSeconds += Date().timeIntervalSince(began)
+            account(response, requestBytes: request.body().serialized().utf8.count)
+
+            if let end = await handle(response) { return (end, nil, false) }
+        }
+    }
+
+    // MARK: - One response
+
+    /// Executes the response's calls; returns an end reason when the run is over.
+    private func handle(_ response: ChatResponse) async -> RunReport.EndReason? {
+        let message = response.message
+        switch mode {
+        case .native, .auto:
+            conversation.append(message, kind: .assistant, step: step)
+            journal.record("assistant", trajectory: settings.index, step: step, [
+                "content": .string(message.content ?? ""), "reasoning_chars": .int(message.reasoning?.count ?? 0),
+                "tool_calls": .array(message.toolCalls.map { ["id": .string($0.id), "name": .string($0.name), "arguments": .string($0.arguments)] }),
+                "recovered_from_text": .bool(response.recoveredFromText),
+            ])
+            if message.toolCalls.isEmpty {
+                turnsWithoutCalls += 1
+                let why = response.formatErrors.first ?? "the answer contained no tool call"
+                if settings.actionMode == .auto, turnsWithoutCalls >= 2, toolCalls == 0 {
+                    mode = .constrained
+                    record("format_error", "no tool calls in the first \(turnsWithoutCalls) turns: switching to constrained actions")
+                    conversation.append(.user("Answer with one JSON action object from now on, as described in the tool list."), kind: .nudge, step: step)
+                    return nil
+                }
+                return formatError(why, tools: registry.definitions)
+            }
+            for call in message.toolCalls {
+                let output = await execute(call)
+                conversation.append(.tool(callID: call.id, name: call.name, content: output), kind: .observation, step: step,
+                                    callSummary: Self.summary(of: call))
+                if call.name == SubmitTool.name { return .submitted }
+            }
+            consecutiveFormatErrors = 0
+            return nil
+        case .constrained:
+            conversation.append(message, kind: .assistant, step: step)
+            journal.record("assistant", trajectory: settings.index, step: step, ["content": .string(message.content ?? "")])
+            // A server may still return native calls in this mode; take them as they come.
+            var call: ToolCall
+            if let native = message.toolCalls.first {
+                call = native
+            } else {
+                switch ConstrainedAction.parse(message.content ?? "", knownTools: Set(registry.names)) {
+                case .success(let action): call = action.call
+                case .failure(let error): return formatError(error.description, tools: registry.definitions)
+                }
+            }
+            call.id = "step\(step)"
+            let output = await execute(call)
+            conversation.append(.user("Result of \(Self.summary(of: call)):\n\(output)"), kind: .observation, step: step,
+                                callSummary: Self.summary(of: call))
+            consecutiveFormatErrors = 0
+            return call.name == SubmitTool.name ? .submitted : nil
+        }
+    }
+
+    private func formatError(_ why: String, tools: [ToolDefinition]) -> RunReport.EndReason? {
+        consecutiveFormatErrors += 1
+        record("format_error", why)
+        if consecutiveFormatErrors >= settings.maxConsecutiveFormatErrors { return .formatErrors }
+        let names = tools.map(\.name).joined(separator: ", ")
+        let text = mode == .constrained
+            ? "Your answer was not a valid action (\(why)). Answer with one JSON object {\"thought\": ..., \"tool\": one of [\(names)], \"arguments\": {...}}."
+            : "Your answer did not call a tool (\(why)). Call exactly one of the tools [\(names)] with JSON arguments; call submit when the tests pass."
+        conversation.append(.user(text), kind: .nudge, step: step)
+        return nil
+    }
+
+    // MARK: - Tools
+
+    private func execute(_ call: ToolCall) async -> String {
+        toolCalls += 1
+        let began = Date()
+        emit(.toolCall, tool: call.name, summary: Self.summary(of: call))
+        journal.record("tool_call", trajectory: settings.index, step: step, ["name": .string(call.name), "arguments": .string(call.arguments), "id": .string(call.id)])
+        var output: String
+        var failed = false
+        do {
+            output = try await registry.call(name: call.name, arguments: call.arguments, in: toolContext())
+            if let nudge = loopGuard.afterSuccess(name: call.name, arguments: call.arguments, output: output, step: step) {
+                record("loop", "\(Self.summary(of: call)) repeated with the same result")
+                output = nudge
+            }
+        } catch {
+            failed = true
+            output = "Error: \(error.message)"
+            if Self.isRefusal(error.message) { record("refusal", "\(Self.summary(of: call)): \(error.message)") }
+            if let nudge = loopGuard.afterFailure(name: call.name, arguments: call.arguments, error: error.message, step: step) {
+                record("loop", "\(Self.summary(of: call)) failed again the same way")
+                output = "Error: " + nudge
+            }
+        }
+        noteTests()
+        output = OutputTriage.headTail(output, maxLines: 400, maxBytes: observationByteLimit)
+        toolSeconds += Date().timeIntervalSince(began)
+        ledger.attempts.append("step \(step): \(Self.summary(of: call)) → \(failed ? "error" : "ok")")
+        journal.record("observation", trajectory: settings.index, step: step, [
+            "name": .string(call.name), "bytes": .int(output.utf8.count), "sha256": .string(SHA256.hex(output)),
+            "head": .string(String(output.prefix(200))), "failed": .bool(failed),
+        ])
+        emit(.observation, tool: call.name, summary: (failed ? "error: " : "") + Self.firstLine(output))
+        return output
+    }
+
+    /// Observations are bounded by the context: a quarter of it at most, and 16 KiB.
+    private var observationByteLimit: Int { min(16 * 1024, max(2048, Int(Double(settings.contextSize) / tokensPerByte / 4))) }
+
+    private func toolContext() throws(ToolError) -> ToolContext {
+        let snapshot = self.snapshot
+        let testCommand = settings.testCommand
+        let timeout = settings.commandTimeout
+        let journal = self.journal
+        let index = settings.index
+        let stepNow = step
+        return ToolContext(
+            workspace: try Workspace(root: snapshot.directory),
+            runTests: { [latestTests] args in
+                var command = testCommand
+                if let args, !args.trimmingCharacters(in: .whitespaces).isEmpty { command += " " + args }
+                let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout)
+                journal.record("tests", trajectory: index, step: stepNow, ["exit_code": .int(Int(run.exitCode)), "command": .string(command)])
+                latestTests.store(run)
+                return "Exit code \(run.exitCode)\(run.timedOut ? " (timed out)" : "").\n" + run.condensed
+            },
+            runCommand: settings.allowRunCommand ? { command in
+                let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout)
+                return "Exit code \(run.exitCode)\(run.timedOut ? " (timed out)" : "").\n" + OutputTriage.headTail(run.output)
+            } : nil,
+            gitDiff: { () async throws(ToolError) -> String in
+                do {
+                    let diff = try snapshot.diff()
+                    return diff.isEmpty ? "No changes yet." : OutputTriage.headTail(diff, maxLines: 300, moreHint: "read_file the changed files to see the rest")
+                } catch { throw ToolError("could not compute the diff: \(error)") }
+            },
+            applyPatch: { (patch: String) async throws(ToolError) -> String in
+                do {
+                    let result = try snapshot.apply(patch: patch)
+                    var text = "Patch applied to: \(result.filesChanged.joined(separator: ", "))."
+                    if !result.relocatedHunks.isEmpty { text += "\nNote: " + result.relocatedHunks.joined(separator: "\n") }
+                    return text
+                } catch { throw ToolError("the patch was not applied (nothing changed): \(error)") }
+            })
+    }
+
+    private func noteTests() {
+        guard let run = latestTests.take() else { return }
+        ledger.latestTestResult = "exit \(run.exitCode)" + (run.exitCode == 0 ? " (passing)" : "")
+        ledger.failingTests = run.failingTests
+    }
+
+    // MARK: - Requests, context and telemetry
+
+    private func systemPrompt() -> String {
+        mode == .constrained || settings.actionMode == .constrained
+            ? SystemPrompt.constrained(tools: registry.definitions) : SystemPrompt.base
+    }
+
+    private func makeRequest(maxTokens: Int) -> ChatRequest {
+        var request = ChatRequest(messages: conversation.messages, tools: mode == .constrained ? [] : registry.definitions)
+        request.model = settings.model
+        request.maxTokens = maxTokens
+        request.temperature = settings.temperature
+        request.seed = settings.seed
+        request.stream = true
+        if mode == .constrained {
+            request.responseFormat = ConstrainedAction.responseFormat(for: registry.definitions)
+        } else {
+            request.toolChoice = "auto"
+        }
+        return request
+    }
+
+    private func trackPrefix() {
+        let prefix = conversation.openPrefix
+        if let previous = previousPrefix {
+            prefixComparisons += 1
+            if prefix.hasPrefix(previous) { prefixExtensions += 1 }
+        }
+        previousPrefix = prefix
+    }
+
+    private func account(_ response: ChatResponse, requestBytes: Int) {
+        usage.promptTokens += response.usage.promptTokens
+        usage.completionTokens += response.usage.completionTokens
+        usage.cachedPromptTokens += response.usage.cachedPromptTokens
+        if response.usage.promptTokens > 0, requestBytes > 0 {
+            tokensPerByte = Double(response.usage.promptTokens) / Double(requestBytes)
+        }
+        for retry in response.telemetry.retries { record("retry", retry) }
+        let hit = response.usage.promptTokens > 0 ? Double(response.usage.cachedPromptTokens) / Double(response.usage.promptTokens) : nil
+        journal.record("model_response", trajectory: settings.index, step: step, [
+            "prompt_tokens": .int(response.usage.promptTokens), "completion_tokens": .int(response.usage.completionTokens),
+            "cached_prompt_tokens": .int(response.usage.cachedPromptTokens), "finish_reason": .string(response.finishReason ?? ""),
+            "wall_s": .double(response.telemetry.wallS), "tokens_per_s": response.telemetry.tokensPerSecond.map(JSON.double) ?? .null,
+        ])
+        var event = AgentEvent(kind: .modelRequest, step: step, maxSteps: settings.maxSteps,
+                               summary: "model answered (\(response.usage.completionTokens) tokens)",
+                               promptTokens: response.usage.promptTokens, completionTokens: response.usage.completionTokens,
+                               cacheHitRate: hit, elapsedS: Date().timeIntervalSince(startedAt))
+        event.tool = response.message.toolCalls.first?.name
+        onEvent(event)
+    }
+
+    /// The server's own number wins once it has reported an overflow.
+    private var contextSize: Int { overriddenContextSize ?? settings.contextSize }
+    private var overriddenContextSize: Int?
+
+    private func noteContextSize(_ size: Int, prompt: Int?) { overriddenContextSize = size }
+
+    /// Compacts in one batch when the next request would not fit (prompt + reserved output), down to
+    /// half the room so compactions stay rare and the prefix cache keeps hitting in between.
+    private func compactIfNeeded(reserve: Int, force: Bool) async {
+        let room = contextSize - reserve
+        let estimate = Int(Double(conversation.serializedBytes + toolBytes) * tokensPerByte)
+        guard force || estimate > Int(Double(room) * 0.9) else { return }
+        let target = room / 2
+        let stubbed = conversation.stubObservations(keepingLast: force ? 2 : settings.keepObservations)
+        var folded = 0
+        if Int(Double(conversation.serializedBytes + toolBytes) * tokensPerByte) > target || force {
+            ledger.diffStat = Ledger.diffStat(of: (try? snapshot.diff()) ?? "")
+            var keep = settings.keepTurns
+            repeat {
+                folded += conversation.fold(keepingLastTurns: keep, ledger: ledger.render())
+                keep /= 2
+            } while keep >= 1 && Int(Double(conversation.serializedBytes + toolBytes) * tokensPerByte) > target
+        }
+        let after = Int(Double(conversation.serializedBytes + toolBytes) * tokensPerByte)
+        record("compaction", "context ~\(estimate) tokens of \(contextSize): stubbed \(stubbed) old outputs, folded \(folded) turns into the ledger; now ~\(after)")
+        journal.record("compaction", trajectory: settings.index, step: step, [
+            "before_tokens": .int(estimate), "after_tokens": .int(after), "stubbed": .int(stubbed), "folded": .int(folded),
+        ])
+        emit(.compaction, summary: "compacted context: ~\(estimate) → ~\(after) tokens")
+    }
+
+    private var toolBytes: Int {
+        mode == .constrained ? ConstrainedAction.responseFormat(for: registry.definitions).serialized().utf8.count
+            : JSON.array(registry.definitions.map { $0.toJSON() }).serialized().utf8.count
+    }
+
+    // MARK: - Events
+
+    private func record(_ kind: String, _ detail: String) {
+        events.append(RunReport.Event(step: step, kind: kind, detail: detail))
+        let mapped: AgentEvent.Kind
+        switch kind {
+        case "retry": mapped = .retry
+        case "compaction": mapped = .compaction
+        case "loop": mapped = .loop
+        case "refusal": mapped = .refusal
+        default: mapped = .formatError
+        }
+        if mapped != .compaction { emit(mapped, summary: detail) }
+    }
+
+    private func emit(_ kind: AgentEvent.Kind, tool: String? = nil, summary: String) {
+        onEvent(AgentEvent(kind: kind, step: step, maxSteps: settings.maxSteps, tool: tool, summary: summary,
+                           elapsedS: Date().timeIntervalSince(startedAt)))
+    }
+
+    static func summary(of call: ToolCall) -> String {
+        guard let args = try? JSON.parse(call.arguments), let object = args.objectValue, !object.isEmpty else { return "\(call.name)()" }
+        let parts = object.keys.sorted().compactMap { key -> String? in
+            guard let value = object[key] else { return nil }
+            var text = value.stringValue ?? value.serialized()
+            text = text.replacingOccurrences(of: "\n", with: "⏎")
+            if text.count > 40 { text = String(text.prefix(40)) + "…" }
+            return "\(key)=\(text)"
+        }
+        return "\(call.name)(\(parts.joined(separator: ", ")))"
+    }
+
+    static func firstLine(_ text: String) -> String {
+        let line = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        return line.count > 100 ? String(line.prefix(100)) + "…" : line
+    }
+
+    static func isRefusal(_ message: String) -> Bool {
+        let lower = message.lowercased()
+        return lower.contains("outside the workspace") || lower.contains(".git") || lower.contains("refused")
+            || lower.contains("leads outside") || lower.contains("escapes")
+    }
+}

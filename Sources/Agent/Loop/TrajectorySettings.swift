@@ -1,0 +1,42 @@
+import ModelClient
+
+/// Everything one trajectory needs besides its snapshot and model.
+struct TrajectorySettings: Sendable {
+    var index: Int
+    var seed: Int?
+    var issue: String
+    var testCommand: String
+    var maxSteps: Int
+    var maxTokensPerStep: Int
+    var tokenBudget: Int?
+    /// Absolute deadline (seconds since reference date), if any.
+    var deadline: Double?
+    var contextSize: Int
+    var actionMode: ActionMode
+    var model: String?
+    var temperature: Double
+    var allowRunCommand: Bool
+    var commandTimeout: Double
+    var maxConsecutiveFormatErrors = 8
+    /// Observations kept verbatim when a compaction stubs old ones.
+    var keepObservations = 6
+    /// Turns kept verbatim when a compaction folds history into the ledger.
+    var keepTurns = 8
+}
+
+/// What a trajectory hands back to the Fixer.
+struct TrajectoryOutcome: Sendable {
+    var endReason: RunReport.EndReason
+    var steps: Int
+    var toolCalls: Int
+    var usage: RunReport.UsageTotals
+    var modelSeconds: Double
+    var toolSeconds: Double
+    var events: [RunReport.Event]
+    var error: String?
+    /// Requests whose messages extended the previous request's exactly, and how many had a predecessor.
+    var prefixExtensions: Int
+    var prefixComparisons: Int
+    var submitted: Bool
+    var modelUnreachable: Bool
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Git
+import JSONValue
+import ModelClient
+
+/// The one entry point both the CLI and the language server use. Cancel the calling task to stop a
+/// run: the model request is aborted, commands are killed, snapshots are removed, and the report's
+/// end reason is `cancelled`.
+public enum Fixer {
+    public static func run(
+        _ request: FixRequest, model selection: ModelSelection, options: RunOptions = RunOptions(),
+        onEvent: @escaping @Sendable (AgentEvent) -> Void = { _ in }
+    ) async -> FixOutcome {
+        let started = Date()
+        if let problem = request.validationProblem {
+            return .failed(problem, failure: .configuration, started: started)
+        }
+        let journal: TrajectoryJournal
+        do { journal = try TrajectoryJournal(path: options.trajectoryPath) } catch {
+            return .failed("cannot write the trajectory journal \(options.trajectoryPath ?? ""): \(error.localizedDescription)", failure: .configuration, started: started)
+        }
+        journal.record("run_start", ["repository": .string(request.repository), "test_command": .string(request.testCommand),
+                                      "max_steps": .int(request.maxSteps), "heavy": .int(request.heavy), "version": .string(AgentVersion.string)])
+
+        // The model first: a run that cannot reach it should fail before any work.
+        let endpoint: ModelConnection
+        do { endpoint = try await ModelConnection.open(selection, slots: request.heavy, options: options) } catch {
+            journal.record("run_end", ["error": .string(error.description)])
+            return .failed(error.description, failure: error.isConfiguration ? .configuration : .modelUnreachable, started: started)
+        }
+        defer { Task { await endpoint.close() } }
+        onEvent(AgentEvent(kind: .started, step: 0, maxSteps: request.maxSteps, summary: "model ready: \(endpoint.description)"))
+
+        Snapshot.removeStale()
+        let base: Snapshot
+        do { base = try Snapshot.create(from: request.repository, overlays: request.overlays) } catch {
+            await endpoint.close()
+            return .failed("cannot snapshot \(request.repository): \(error)", failure: .configuration, started: started)
+        }
+        defer { base.remove() }
+
+        let outcome = await RunCoordinator(request: request, options: options, base: base, model: endpoint,
+                                           journal: journal, onEvent: onEvent, started: started).run()
+        await endpoint.close()
+        return outcome
+    }
+}
+
+/// Knobs that are not part of the request's meaning: where to log, how to ask the model.
+public struct RunOptions: Sendable {
+    public var trajectoryPath: String?
+    public var actionMode: ActionMode?
+    /// Context size to assume when the server does not say (remote servers without /props).
+    public var contextSize: Int?
+    public var temperature: Double?
+    /// Write a verified (or, if asked, any) patch into the user's working tree at the end.
+    public var applyToUserTree = false
+    /// A model to use instead of connecting (tests inject scripted or faulty models here).
+    public var injectedModel: (any ChatModel)?
+    public init() {}
+}
+
+public enum AgentVersion {
+    public static let string = "0.1.0"
+}
+
+extension FixRequest {
+    var validationProblem: String? {
+        if issue.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return "the issue text is empty" }
+        if testCommand.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            return "no test command: pass --test-cmd or set test_command in fixpoint.toml"
+        }
+        if maxSteps < 1 { return "max steps must be at least 1 (got \(maxSteps))" }
+        if heavy < 1 || heavy > 16 { return "heavy must be between 1 and 16 (got \(heavy))" }
+        var isDir: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: repository, isDirectory: &isDir) || !isDir.boolValue {
+            return "repository folder \(repository) does not exist"
+        }
+        return nil
+    }
+}
+
+extension FixOutcome {
+    static func failed(_ message: String, failure: Failure, started: Date) -> FixOutcome {
+        var report = RunReport(status: .error, endReason: .error, error: message)
+        report.timing.wallS = Date().timeIntervalSince(started)
+        return FixOutcome(report: report, changes: [], failure: failure)
+    }
+}

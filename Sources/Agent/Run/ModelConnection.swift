@@ -1,0 +1,62 @@
+import ModelClient
+
+/// The model a run talks to: a started embedded server or a remote endpoint, with what was learned
+/// about it (context size, whether it needs constrained actions).
+final class ModelConnection: Sendable {
+    struct OpenError: Error, CustomStringConvertible {
+        var description: String
+        var isConfiguration: Bool
+    }
+
+    let model: any ChatModel
+    let contextSize: Int
+    let defaultActionMode: ActionMode
+    let modelName: String?
+    let description: String
+    private let local: LocalModelServer?
+
+    private init(model: any ChatModel, contextSize: Int, defaultActionMode: ActionMode, modelName: String?, description: String, local: LocalModelServer?) {
+        self.model = model; self.contextSize = contextSize; self.defaultActionMode = defaultActionMode
+        self.modelName = modelName; self.description = description; self.local = local
+    }
+
+    static let defaultContextSize = 16_384
+
+    static func open(_ selection: ModelSelection, slots: Int, options: RunOptions) async throws(OpenError) -> ModelConnection {
+        if let injected = options.injectedModel {
+            return ModelConnection(model: injected, contextSize: options.contextSize ?? defaultContextSize,
+                                   defaultActionMode: options.actionMode ?? .auto, modelName: nil, description: "injected model", local: nil)
+        }
+        switch selection {
+        case .embedded(let modelPath):
+            var serverOptions = LocalModelServer.Options()
+            serverOptions.modelPath = modelPath
+            serverOptions.slots = slots
+            serverOptions.contextSize = options.contextSize ?? defaultContextSize
+            let server: LocalModelServer
+            do { server = try await LocalModelServer.start(serverOptions) } catch {
+                let configuration: Bool
+                switch error {
+                case .binaryNotFound, .modelNotFound, .corruptModel, .wrongModelSize, .portInUse: configuration = true
+                default: configuration = false
+                }
+                throw OpenError(description: error.description, isConfiguration: configuration)
+            }
+            let client = ModelClient(endpoint: ModelEndpoint(baseURL: server.baseURL))
+            // The embedded Qwen2.5-Coder models answer tool requests in prose; a schema keeps them on track.
+            return ModelConnection(model: client, contextSize: server.contextSize, defaultActionMode: options.actionMode ?? .constrained,
+                                   modelName: nil, description: "embedded llama-server at \(server.baseURL) with \(server.modelPath)", local: server)
+        case .remote(let baseURL, let model, let apiKeyEnv):
+            let client = ModelClient(endpoint: ModelEndpoint(baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv))
+            let info: ServerInfo
+            do { info = try await client.probe() } catch {
+                throw OpenError(description: "cannot reach the model server at \(baseURL): \(error.description)", isConfiguration: false)
+            }
+            let context = options.contextSize ?? info.contextSize.map { $0 / max(1, info.slots ?? 1) } ?? defaultContextSize
+            return ModelConnection(model: client, contextSize: context, defaultActionMode: options.actionMode ?? .auto,
+                                   modelName: model ?? info.models.first, description: "\(baseURL) (\(model ?? info.models.first ?? "default model"))", local: nil)
+        }
+    }
+
+    func close() async { await local?.stop() }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import Git
+import JSONValue
+import ModelClient
+
+/// Runs the trajectories of one fix (one, or several in parallel for heavy mode), verifies each
+/// patch on a clean copy of the base, picks the result and writes the report.
+struct RunCoordinator {
+    let request: FixRequest
+    let options: RunOptions
+    let base: Snapshot
+    let model: ModelConnection
+    let journal: TrajectoryJournal
+    let onEvent: @Sendable (AgentEvent) -> Void
+    let started: Date
+
+    struct Finished: Sendable {
+        var index: Int
+        var seed: Int
+        var outcome: TrajectoryOutcome
+        var patch: String
+        var files: [String]
+        var after: RunReport.TestRun?
+        var changes: [FileChange]
+        var status: RunReport.Status { patch.isEmpty ? .noPatch : (after?.passed == true ? .verified : .unverified) }
+    }
+
+    func run() async -> FixOutcome {
+        // tests.before: on the base exactly as the user has it.
+        let beforeCopy = try? base.fork()
+        let before = await TestRunner.run(request.testCommand, in: beforeCopy?.directory ?? base.directory, timeout: request.commandTimeout)
+        beforeCopy?.remove()
+        journal.record("tests_before", ["exit_code": .int(Int(before.exitCode)), "duration_s": .double(before.durationS)])
+        onEvent(AgentEvent(kind: .testsBefore, step: 0, maxSteps: request.maxSteps,
+                           summary: before.passed ? "tests pass before any change" : "tests fail before any change (exit \(before.exitCode))"))
+
+        let issueMessage = IssuePrompt.render(
+            issue: request.issue, fileTree: FileTree.render(root: base.directory, maxEntries: 60),
+            testCommand: request.testCommand, testsBefore: before.report(tailBytes: 3000), failingTests: before.failingTests)
+
+        let count = request.heavy
+        let finished: [Finished] = await withTaskGroup(of: Finished?.self) { group in
+            for index in 0..<count {
+                group.addTask { await runTrajectory(index: index, of: count, issueMessage: issueMessage) }
+            }
+            var all: [Finished] = []
+            for await f in group { if let f { all.append(f) } }
+            return all.sorted { $0.index < $1.index }
+        }
+        return assemble(finished, before: before)
+    }
+
+    private func runTrajectory(index: Int, of count: Int, issueMessage: String) async -> Finished? {
+        // A single run works in the base snapshot itself; parallel runs each get their own copy.
+        let snapshot: Snapshot
+        if count == 1 { snapshot = base } else {
+            guard let fork = try? base.fork() else { return nil }
+            snapshot = fork
+        }
+        defer { if count > 1 { snapshot.remove() } }
+        let seed = index
+        let settings = TrajectorySettings(
+            index: index, seed: count > 1 ? seed : nil, issue: request.issue, testCommand: request.testCommand,
+            maxSteps: request.maxSteps, maxTokensPerStep: request.maxTokensPerStep, tokenBudget: request.tokenBudget,
+            deadline: request.timeLimit.map { started.timeIntervalSinceReferenceDate + $0 },
+            contextSize: model.contextSize, actionMode: options.actionMode ?? model.defaultActionMode, model: model.modelName,
+            temperature: options.temperature ?? (count > 1 ? 0.7 : 0.2), allowRunCommand: request.allowRunCommand,
+            commandTimeout: request.commandTimeout)
+        let loop = AgentLoop(settings: settings, model: model.model, snapshot: snapshot, journal: journal, onEvent: onEvent)
+        let outcome = await loop.run(issueMessage: issueMessage)
+
+        let patch = (try? snapshot.diff()) ?? ""
+        let files = (try? snapshot.changedFiles()) ?? []
+        var after: RunReport.TestRun?
+        // Verify whenever something changed, unless the run was cancelled: on a fresh copy of the base.
+        if !patch.isEmpty, outcome.endReason != .cancelled, !Task.isCancelled {
+            after = await verify(patch: patch, trajectory: index, step: outcome.steps)
+        }
+        let changes = files.map { path in
+            FileChange(path: path, before: (try? base.baseContent(of: path)) ?? nil,
+                       after: try? String(contentsOfFile: snapshot.directory + "/" + path, encoding: .utf8))
+        }
+        return Finished(index: index, seed: seed, outcome: outcome, patch: patch, files: files, after: after, changes: changes)
+    }
+
+    private func verify(patch: String, trajectory: Int, step: Int) async -> RunReport.TestRun {
+        onEvent(AgentEvent(kind: .verification, step: step, maxSteps: request.maxSteps, summary: "verifying the patch on a clean copy"))
+        let clean: Snapshot
+        do { clean = try base.fork() } catch {
+            return RunReport.TestRun(exitCode: -1, passed: false, outputTail: "could not create a clean copy: \(error)")
+        }
+        defer { clean.remove() }
+        do { _ = try clean.apply(patch: patch) } catch {
+            return RunReport.TestRun(exitCode: -1, passed: false, outputTail: "the patch does not apply to the base: \(error)")
+        }
+        let run = await TestRunner.run(request.testCommand, in: clean.directory, timeout: request.commandTimeout)
+        journal.record("verification", trajectory: trajectory, step: step, ["exit_code": .int(Int(run.exitCode)), "passed": .bool(run.passed)])
+        return run.report(tailBytes: 3000)
+    }
+
+    /// Picks one trajectory: verified first, then the patch most trajectories agree on, then fewest steps.
+    static func select(_ finished: [Finished]) -> Finished? {
+        let rank: (Finished) -> Int = { f in
+            switch f.status { case .verified: return 0; case .unverified: return 1; case .noPatch: return 2; case .error: return 3 }
+        }
+        var votes: [String: Int] = [:]
+        for f in finished where !f.patch.isEmpty { votes[SHA256.hex(f.patch), default: 0] += 1 }
+        return finished.min { a, b in
+            if rank(a) != rank(b) { return rank(a) < rank(b) }
+            let va = votes[SHA256.hex(a.patch)] ?? 0, vb = votes[SHA256.hex(b.patch)] ?? 0
+            if va != vb { return va > vb }
+            return a.outcome.steps < b.outcome.steps
+        }
+    }
+
+    private func assemble(_ finished: [Finished], before: TestRunner.Result) -> FixOutcome {
+        guard let chosen = Self.select(finished) else {
+            return .failed("no trajectory could run", failure: .configuration, started: started)
+        }
+        var report = RunReport(status: chosen.status, endReason: chosen.outcome.endReason)
+        if chosen.outcome.endReason == .error, chosen.patch.isEmpty { report.status = .error }
+        report.patch = chosen.patch
+        report.filesChanged = chosen.files
+        report.steps = finished.reduce(0) { $0 + $1.outcome.steps }
+        report.toolCalls = finished.reduce(0) { $0 + $1.outcome.toolCalls }
+        report.tests = RunReport.Tests(before: before.report(tailBytes: 3000), after: chosen.after)
+        for f in finished {
+            report.usage.promptTokens += f.outcome.usage.promptTokens
+            report.usage.completionTokens += f.outcome.usage.completionTokens
+            report.usage.cachedPromptTokens += f.outcome.usage.cachedPromptTokens
+            report.timing.modelS += f.outcome.modelSeconds
+            report.timing.toolsS += f.outcome.toolSeconds
+            report.events += f.outcome.events
+        }
+        report.error = chosen.outcome.error
+        report.trajectories = finished.map { f in
+            RunReport.Trajectory(seed: f.seed, status: f.status, steps: f.outcome.steps,
+                                 patchSHA256: f.patch.isEmpty ? nil : SHA256.hex(f.patch), selected: f.index == chosen.index)
+        }
+        report.timing.wallS = Date().timeIntervalSince(started)
+
+        var outcome = FixOutcome(report: report, changes: chosen.changes,
+                                 failure: chosen.outcome.modelUnreachable && chosen.patch.isEmpty ? .modelUnreachable : nil)
+        let comparisons = finished.reduce(0) { $0 + $1.outcome.prefixComparisons }
+        if comparisons > 0 {
+            outcome.prefixReuse = Double(finished.reduce(0) { $0 + $1.outcome.prefixExtensions }) / Double(comparisons)
+        }
+        if options.applyToUserTree, !chosen.patch.isEmpty {
+            do { outcome.appliedFiles = try applyToUserRepository(patch: chosen.patch, snapshot: base) } catch {
+                outcome.applyError = "\(error)"
+            }
+        }
+        journal.record("run_end", ["status": .string(report.status.rawValue), "end_reason": .string(report.endReason.rawValue),
+                                    "steps": .int(report.steps), "prefix_reuse": outcome.prefixReuse.map(JSON.double) ?? .null])
+        onEvent(AgentEvent(kind: .finished, step: report.steps, maxSteps: request.maxSteps,
+                           summary: "\(report.status.rawValue) (\(report.endReason.rawValue)) after \(report.steps) steps",
+                           promptTokens: report.usage.promptTokens, completionTokens: report.usage.completionTokens,
+                           elapsedS: report.timing.wallS))
+        return outcome
+    }
+}

@@ -1,0 +1,48 @@
+import ChildProcess
+import Foundation
+import Synchronization
+
+/// Runs the configured test command (or any shell command) in a snapshot, with a timeout that kills
+/// the whole process group, and condenses the output for the model.
+enum TestRunner {
+    struct Result: Sendable {
+        var exitCode: Int32
+        var output: String
+        var timedOut: Bool
+        var durationS: Double
+
+        var passed: Bool { exitCode == 0 && !timedOut }
+        var condensed: String { TestOutputCondenser.condense(output, exitCode: exitCode) }
+        var failingTests: [String] { TestOutputCondenser.failingTests(output) }
+
+        func report(tailBytes: Int = 4000) -> RunReport.TestRun {
+            RunReport.TestRun(exitCode: exitCode, passed: passed, outputTail: String(output.utf8.suffix(tailBytes)) ?? "")
+        }
+    }
+
+    static func run(_ command: String, in directory: String, timeout: Double) async -> Result {
+        var spec = ProcessSpec.shell(command, workingDirectory: directory)
+        spec.timeout = timeout
+        // Python would otherwise write bytecode caches into the snapshot; harmless but noisy.
+        var env = ProcessInfo.processInfo.environment
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env["CI"] = env["CI"] ?? "1"
+        spec.environment = env
+        do {
+            let out = try await ChildProcess.run(spec)
+            var text = out.stdoutText
+            if out.timedOut { text += "\n[Fixpoint: the command timed out after \(Int(timeout))s and was killed]" }
+            if out.cancelled { text += "\n[Fixpoint: the command was cancelled]" }
+            return Result(exitCode: out.status.code, output: text, timedOut: out.timedOut, durationS: out.durationS)
+        } catch {
+            return Result(exitCode: 127, output: "could not run the command: \(error)", timedOut: false, durationS: 0)
+        }
+    }
+}
+
+/// Hands the latest test run from the tool closure (Sendable) back to the loop.
+final class LatestTestRun: Sendable {
+    private let value = Mutex<TestRunner.Result?>(nil)
+    func store(_ run: TestRunner.Result) { value.withLock { $0 = run } }
+    func take() -> TestRunner.Result? { value.withLock { v in defer { v = nil }; return v } }
+}
