@@ -1,0 +1,194 @@
+import CGit2
+import Foundation
+import Synchronization
+
+/// An isolated working copy of a user's project for one agent run.
+///
+/// The snapshot directory is a fresh git repository of its own whose first commit is the *base*:
+/// the user's HEAD plus their uncommitted work (modified tracked files, untracked files that are
+/// not ignored) plus `overlays` (e.g. unsaved editor buffers). The agent edits `directory` freely;
+/// `diff()` is base → current files. Nothing is ever written to the user's repository (working
+/// tree, index, refs, stash, hooks, config, objects): it is only read, once, at creation.
+///
+/// All methods block on disk I/O; call them from a dedicated thread, not the cooperative pool.
+public final class Snapshot: Sendable {
+    /// Absolute path of the working copy the agent edits.
+    public let directory: String
+    /// The user's repository working directory the snapshot was taken from.
+    public let sourceRepository: String
+    /// The folder snapshots live in (each one is `<root>/<uuid>`).
+    public let root: String
+    /// The base commit in the snapshot's own repository (hex).
+    public let baseCommit: String
+    let repository: Repository
+    /// The user's on-disk state of the paths whose base content did NOT come from disk (overlays):
+    /// path → blob id of the file then, or nil when it did not exist. Every other path's disk state
+    /// at creation is exactly its base blob.
+    let userStateOverrides: [String: String?]
+    private let removed = Mutex(false)
+
+    init(directory: String, sourceRepository: String, root: String, baseCommit: String, repository: Repository,
+         userStateOverrides: [String: String?]) {
+        self.directory = directory
+        self.sourceRepository = sourceRepository
+        self.root = root
+        self.baseCommit = baseCommit
+        self.repository = repository
+        self.userStateOverrides = userStateOverrides
+    }
+
+    deinit {
+        remove()
+    }
+
+    /// Takes a snapshot of the repository containing `repositoryPath`.
+    /// `overlays` maps repository-relative paths to full file text that replaces (or adds) that file.
+    /// `root` defaults to `$FIXPOINT_SNAPSHOT_DIR`, else `~/.cache/fixpoint/snapshots`.
+    public static func create(from repositoryPath: String, overlays: [String: String] = [:], root: String? = nil) throws(GitError) -> Snapshot {
+        LibGit2.ensureInitialized()
+        let user = try Repository.discover(from: repositoryPath)
+        guard let userWorkdir = user.workdir else {
+            throw GitError.fixpoint("snapshot \(repositoryPath)", "the repository is bare; a snapshot needs a working tree")
+        }
+        let paths = try user.withHandle { (repo) throws(GitError) -> [String] in try userFilePaths(repo) }
+        let root = (root ?? SnapshotRegistry.defaultRoot).trimmingTrailingSlash
+        let directory = try SnapshotRegistry.claimDirectory(in: root)
+        do {
+            var copier = TreeCopier(destination: directory)
+            for path in paths {
+                try copier.copy(from: userWorkdir + "/" + path, relativePath: path)
+            }
+            var overrides: [String: String?] = [:]
+            for (path, text) in overlays {
+                let clean = try SnapshotPaths.validated(path, operation: "add overlay")
+                overrides[clean] = try userBlobID(of: userWorkdir + "/" + clean)
+                let target = directory + "/" + clean
+                if FileSystem.node(at: target) == .directory { FileSystem.removeTree(target) }
+                try FileSystem.writeAtomically(Array(text.utf8), to: target, executable: FileSystem.node(at: target) == .file(executable: true))
+            }
+            let repository = try Repository.create(at: directory)
+            try SnapshotRepository.configure(repository, sourceRepository: userWorkdir)
+            let base = try SnapshotRepository.commitBase(repository)
+            try SnapshotRepository.writeExclusions(repository, basePaths: base.paths)
+            return Snapshot(directory: directory, sourceRepository: userWorkdir, root: root, baseCommit: base.commit,
+                            repository: repository, userStateOverrides: overrides)
+        } catch {
+            SnapshotRegistry.release(directory)
+            throw error
+        }
+    }
+
+    /// A fresh, independent copy of this snapshot's BASE state: the agent's edits here are not in it,
+    /// and it keeps working after this snapshot is removed (objects are hard-linked, not shared).
+    public func fork() throws(GitError) -> Snapshot {
+        let directory = try SnapshotRegistry.claimDirectory(in: root)
+        do {
+            let forked = try Repository.create(at: directory)
+            try FileSystem.linkTree(repository.gitDirectory + "/objects", to: forked.gitDirectory + "/objects")
+            try SnapshotRepository.configure(forked, sourceRepository: sourceRepository)
+            for name in ["info/exclude"] {
+                try FileSystem.writeAtomically(FileSystem.read(repository.gitDirectory + "/" + name), to: forked.gitDirectory + "/" + name, executable: false)
+            }
+            try SnapshotRepository.checkOutBase(forked, commit: baseCommit)
+            return Snapshot(directory: directory, sourceRepository: sourceRepository, root: root, baseCommit: baseCommit,
+                            repository: forked, userStateOverrides: userStateOverrides)
+        } catch {
+            SnapshotRegistry.release(directory)
+            throw error
+        }
+    }
+
+    /// Base content of `path` (repository-relative); nil if it did not exist in the base.
+    /// Bytes that are not UTF-8 are decoded with replacement characters.
+    public func baseContent(of path: String) throws(GitError) -> String? {
+        let commit = baseCommit
+        return try repository.withHandle { (repo) throws(GitError) -> String? in
+            try readBlob(repo, spec: "\(commit):\(path)").map { String(decoding: $0, as: UTF8.self) }
+        }.map { $0 }
+    }
+
+    /// Deletes the snapshot directory. Idempotent; also runs when the snapshot is deallocated.
+    public func remove() {
+        let first = removed.withLock { (done: inout Bool) -> Bool in
+            defer { done = true }
+            return !done
+        }
+        if first { SnapshotRegistry.release(directory) }
+    }
+
+    /// Removes snapshots left behind by crashed or killed runs: those under `root` whose owning
+    /// process is gone (or is this one, with no live `Snapshot` for it) and that are older than
+    /// `seconds`. Folders without Fixpoint's marker are never touched.
+    public static func removeStale(root: String? = nil, olderThan seconds: Double = 3600) {
+        SnapshotRegistry.removeStale(root: (root ?? SnapshotRegistry.defaultRoot).trimmingTrailingSlash, olderThan: seconds)
+    }
+}
+
+/// Every path of the user's project that belongs in a snapshot: tracked files (index entries,
+/// without submodules) and untracked files that are not ignored. Read-only.
+func userFilePaths(_ repo: OpaquePointer) throws(GitError) -> [String] {
+    var index: OpaquePointer?
+    try GitError.check(git_repository_index(&index, repo), "read the index")
+    defer { git_index_free(index) }
+    var paths = Set<String>()
+    for position in 0..<git_index_entrycount(index) {
+        guard let entry = git_index_get_byindex(index, position)?.pointee else { continue }
+        if entry.mode == 0o160000 { continue }  // submodule (gitlink): its files live in another repository
+        paths.insert(String(cString: entry.path))
+    }
+    for entry in try statusEntries(repo, includeIgnored: false) where entry.workdir == .untracked && !entry.path.hasSuffix("/") {
+        paths.insert(entry.path)
+    }
+    return paths.sorted()
+}
+
+/// Blob id of the file at `path` as git would store it (no filters), or nil when there is no file.
+func userBlobID(of path: String) throws(GitError) -> String? {
+    let bytes: [UInt8]
+    switch FileSystem.node(at: path) {
+    case .file: bytes = try FileSystem.read(path)
+    case .symlink(let target): bytes = Array(target.utf8)
+    default: return nil
+    }
+    var oid = git_oid()
+    let code = bytes.withUnsafeBytes { git_odb_hash(&oid, $0.baseAddress, $0.count, GIT_OBJECT_BLOB) }
+    try GitError.check(code, "hash \(path)")
+    return oid.hex
+}
+
+/// Copies files into a tree, creating each parent folder once.
+struct TreeCopier {
+    let destination: String
+    private var madeDirectories: Set<String> = []
+
+    init(destination: String) { self.destination = destination }
+
+    mutating func copy(from source: String, relativePath: String) throws(GitError) {
+        switch FileSystem.node(at: source) {
+        case .file, .symlink: try place(source, relativePath)
+        default: return  // deleted, or replaced by a folder: not part of the user's tree
+        }
+    }
+
+    private mutating func place(_ source: String, _ relativePath: String) throws(GitError) {
+        let target = destination + "/" + relativePath
+        let parent = (target as NSString).deletingLastPathComponent
+        if !madeDirectories.contains(parent) {
+            try FileSystem.makeDirectories(parent)
+            madeDirectories.insert(parent)
+        }
+        try FileSystem.copy(source, to: target)
+    }
+}
+
+/// Repository-relative paths handed in by callers.
+enum SnapshotPaths {
+    /// Rejects absolute paths, `..` components and anything inside `.git`.
+    static func validated(_ path: String, operation: String) throws(GitError) -> String {
+        let components = path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
+        guard !path.hasPrefix("/"), !components.isEmpty, !components.contains(".."), components.first != ".git" else {
+            throw GitError.fixpoint("\(operation) \(path)", "the path must be relative to the repository root and stay inside it")
+        }
+        return components.joined(separator: "/")
+    }
+}
