@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "LSP", dependencies: ["JSONRPC", "JSONValue"], swiftSettings: strict),
         .target(name: "Git", dependencies: ["CGit2"], swiftSettings: strict),
         .target(name: "ModelClient", dependencies: ["CCurlShim", "JSONValue", "ChildProcess"], swiftSettings: strict),
+        // Loopback HTTP/1.1 server for tests: scripted model replies and injected faults. Not in any product.
+        .target(name: "ModelTestSupport", dependencies: ["JSONValue", "ModelClient"], swiftSettings: strict),
         .target(name: "Agent", dependencies: ["Git", "ModelClient", "ChildProcess", "JSONValue"], swiftSettings: strict),
         .target(name: "FixpointServer", dependencies: ["LSP", "JSONRPC", "Agent", "Git"], swiftSettings: strict),
         .executableTarget(
@@ -43,7 +45,7 @@ let package = Package(
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: strict),
         .testTarget(name: "LSPTests", dependencies: ["LSP"], swiftSettings: strict),
         .testTarget(name: "GitTests", dependencies: ["Git"], swiftSettings: strict),
-        .testTarget(name: "ModelClientTests", dependencies: ["ModelClient", "ChildProcess"], swiftSettings: strict),
+        .testTarget(name: "ModelClientTests", dependencies: ["ModelClient", "ModelTestSupport", "JSONValue", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Git", "ModelClient"], swiftSettings: strict),
         .testTarget(name: "FixpointServerTests", dependencies: ["FixpointServer"], swiftSettings: strict),
         .testTarget(name: "FixpointCLITests", dependencies: ["fixpoint"], swiftSettings: strict),
