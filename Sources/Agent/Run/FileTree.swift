@@ -13,7 +13,7 @@ enum FileTree {
             for name in names.sorted() where !skipped.contains(name) {
                 let rel = relative.isEmpty ? name : relative + "/" + name
                 var isDir: ObjCBool = false
-                FileManager.default.fileExists(atPath: root + "/" + rel, isDirectory: &isDir)
+                _ = FileManager.default.fileExists(atPath: root + "/" + rel, isDirectory: &isDir)
                 if lines.count >= maxEntries { omitted += 1; continue }
                 lines.append(rel + (isDir.boolValue ? "/" : ""))
                 if isDir.boolValue, depth < 1 { walk(rel, depth: depth + 1) }

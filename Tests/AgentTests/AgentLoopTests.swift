@@ -1,0 +1,206 @@
+import Agent
+import Foundation
+import JSONValue
+import ModelClient
+import Testing
+
+@Suite(.serialized) struct AgentLoopTests {
+    @Test func plainFixIsVerifiedAndLeavesTheUserRepositoryAlone() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        let before = try await repo.fingerprint()
+        let journal = repo.path + ".jsonl"
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let model = ScriptedModel(turns: theFix)
+        let outcome = await Fixer.run(fixRequest(repo), model: .embedded(), options: options(model, trajectory: journal))
+        let report = outcome.report
+        #expect(report.status == .verified)
+        #expect(report.endReason == .submitted)
+        #expect(report.filesChanged == ["calc.py"])
+        #expect(report.patch.contains("-    return a - b\n+    return a + b"))
+        #expect(report.tests.before?.passed == false)
+        #expect(report.tests.after?.passed == true)
+        #expect(report.steps == 4 && report.toolCalls == 4)
+        #expect(outcome.changes == [FileChange(path: "calc.py", before: "def add(a, b):\n    return a - b\n", after: "def add(a, b):\n    return a + b\n")])
+        #expect(try await repo.fingerprint() == before)
+        // The observation of read_file carried numbered lines back to the model.
+        let second = model.requests[1].messages.last
+        #expect(second?.role == .tool)
+        #expect(second?.content?.contains("return a - b") == true)
+        // The journal is one JSON object per line and ends with the run.
+        let lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
+        #expect(lines.allSatisfy { (try? JSON.parse(String($0))) != nil })
+        #expect(lines.last?.contains("\"event\":\"run_end\"") == true)
+    }
+
+    @Test func reasoningAndToolIDsAreEchoedVerbatim() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        var first = ScriptedModel.call("read_file", ["path": "calc.py"], id: "functions.read_file:0", reasoning: "Let me look at calc.py first.")
+        first.message.reasoningField = .reasoning
+        let model = ScriptedModel(turns: [first] + Array(theFix.dropFirst()))
+        _ = await Fixer.run(fixRequest(repo), model: .embedded(), options: options(model))
+        let echoed = try #require(model.requests[1].messages.first { $0.role == .assistant })
+        #expect(echoed.toolCalls.first?.id == "functions.read_file:0")
+        #expect(echoed.reasoning == "Let me look at calc.py first.")
+        let body = model.requests[1].body().serialized()
+        #expect(body.contains("\"reasoning\":\"Let me look at calc.py first.\""))
+        #expect(body.contains("\"tool_call_id\":\"functions.read_file:0\""))
+    }
+
+    @Test func badArgumentsAndUnknownToolsAreAnsweredAndTheRunGoesOn() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        let model = ScriptedModel(turns: [
+            ScriptedModel.call("edit_file", ["path": "calc.py"]),
+            ScriptedModel.call("frobnicate", ["x": 1]),
+        ] + theFix)
+        let outcome = await Fixer.run(fixRequest(repo), model: .embedded(), options: options(model))
+        #expect(outcome.report.status == .verified)
+        let afterBad = model.requests[1].messages.last?.content ?? ""
+        #expect(afterBad.contains("missing the required argument"))
+        #expect(afterBad.contains("edit_file(path"))
+        let afterUnknown = model.requests[2].messages.last?.content ?? ""
+        #expect(afterUnknown.contains("no tool named 'frobnicate'"))
+    }
+
+    @Test func pathEscapesAreRefusedAndRecorded() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        let model = ScriptedModel(turns: [
+            ScriptedModel.call("read_file", ["path": "../../etc/passwd"]),
+            ScriptedModel.call("write_file", ["path": ".git/hooks/pre-commit", "content": "echo pwned"]),
+        ] + theFix)
+        let outcome = await Fixer.run(fixRequest(repo), model: .embedded(), options: options(model))
+        #expect(outcome.report.status == .verified)
+        #expect(outcome.report.events.filter { $0.kind == "refusal" }.count == 2)
+        #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/hooks/pre-commit"))
+    }
+
+    @Test func aLoopingModelIsNudgedAndStoppedByTheStepBudget() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        let model = ScriptedModel { _, _ in ScriptedModel.call("read_file", ["path": "calc.py"]) }
+        let outcome = await Fixer.run(fixRequest(repo, maxSteps: 6), model: .embedded(), options: options(model))
+        #expect(outcome.report.endReason == .maxSteps)
+        #expect(outcome.report.status == .noPatch)
+        #expect(outcome.report.steps == 6)
+        #expect(outcome.report.events.filter { $0.kind == "loop" }.count == 5)
+        let nudge = model.requests[2].messages.last?.content ?? ""
+        #expect(nudge.contains("already called read_file"))
+        #expect(!nudge.contains("return a - b"))
+    }
+
+    @Test func aModelThatGivesUpGetsNoPatch() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        let model = ScriptedModel(turns: [ScriptedModel.call("submit", ["summary": "I cannot fix this"])])
+        let outcome = await Fixer.run(fixRequest(repo), model: .embedded(), options: options(model))
+        #expect(outcome.report.status == .noPatch)
+        #expect(outcome.report.endReason == .submitted)
+        #expect(outcome.report.tests.after == nil)
+    }
+
+    @Test func proseInsteadOfCallsEndsWithFormatErrors() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        let model = ScriptedModel { _, _ in ScriptedModel.text("I think the bug is in calc.py.") }
+        let outcome = await Fixer.run(fixRequest(repo), model: .embedded(), options: options(model, mode: .native))
+        #expect(outcome.report.endReason == .formatErrors)
+        #expect(outcome.report.events.filter { $0.kind == "format_error" }.count == 8)
+    }
+
+    @Test func autoModeSwitchesToConstrainedActions() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        let actions = [
+            #"{"thought":"look","tool":"read_file","arguments":{"path":"calc.py"}}"#,
+            #"{"thought":"fix","tool":"edit_file","arguments":{"path":"calc.py","old_text":"a - b","new_text":"a + b"}}"#,
+            #"{"thought":"done","tool":"submit","arguments":{"summary":"fixed"}}"#,
+        ]
+        let model = ScriptedModel { call, request in
+            if request.responseFormat == nil { return ScriptedModel.text("Sure, I will fix it.") }
+            let constrainedCalls = call - 2
+            return ScriptedModel.text(actions[min(constrainedCalls, actions.count - 1)])
+        }
+        let outcome = await Fixer.run(fixRequest(repo), model: .embedded(), options: options(model, mode: .auto))
+        #expect(outcome.report.status == .verified)
+        #expect(model.requests[0].responseFormat == nil && !model.requests[0].tools.isEmpty)
+        #expect(model.requests.last?.responseFormat != nil)
+        #expect(model.requests.last?.tools.isEmpty == true)
+    }
+
+    @Test func aServerErrorEndsTheRunWithItsMessage() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        let model = ScriptedModel { call, _ throws(ModelError) in
+            if call == 0 { return ScriptedModel.call("read_file", ["path": "calc.py"]) }
+            throw .server(status: 500, message: "upstream exploded")
+        }
+        let outcome = await Fixer.run(fixRequest(repo), model: .embedded(), options: options(model))
+        #expect(outcome.report.endReason == .error)
+        #expect(outcome.report.error?.contains("upstream exploded") == true)
+    }
+
+    @Test func aContextOverflowCompactsAndTheRunContinues() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        let model = ScriptedModel { call, _ throws(ModelError) in
+            if call == 2 { throw .contextOverflow(promptTokens: 9000, contextSize: 8192, message: "exceed_context_size_error") }
+            let turns = theFix
+            let index = call < 2 ? call : call - 1
+            return index < turns.count ? turns[index] : ScriptedModel.call("submit", ["summary": "x"])
+        }
+        let outcome = await Fixer.run(fixRequest(repo), model: .embedded(), options: options(model))
+        #expect(outcome.report.status == .verified)
+        #expect(outcome.report.events.contains { $0.kind == "compaction" })
+    }
+
+    @Test func cancellationEndsPromptlyAndRemovesSnapshots() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        let snapshotRoot = FileManager.default.temporaryDirectory.appendingPathComponent("fp-snaps-\(UUID().uuidString)").path
+        setenv("FIXPOINT_SNAPSHOT_DIR", snapshotRoot, 1)
+        defer { unsetenv("FIXPOINT_SNAPSHOT_DIR") }
+        let model = ScriptedModel { call, _ throws(ModelError) in
+            if call == 0 { return ScriptedModel.call("run_tests", ["args": "; sleep 30"]) }
+            return ScriptedModel.call("read_file", ["path": "calc.py"])
+        }
+        let started = Date()
+        let task = Task { await Fixer.run(fixRequest(repo), model: .embedded(), options: options(model)) }
+        try await Task.sleep(for: .seconds(1.5))
+        task.cancel()
+        let outcome = await task.value
+        #expect(outcome.report.endReason == .cancelled)
+        #expect(Date().timeIntervalSince(started) < 10)
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: snapshotRoot)) ?? []
+        #expect(left.isEmpty, "snapshots left behind: \(left)")
+    }
+
+    @Test func budgetsEndRunsWithTheirOwnReasons() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        var tokens = fixRequest(repo)
+        tokens.tokenBudget = 250
+        let reader = ScriptedModel { _, _ in ScriptedModel.call("list_files", [:], promptTokens: 100) }
+        #expect(await Fixer.run(tokens, model: .embedded(), options: options(reader)).report.endReason == .tokenBudget)
+
+        var time = fixRequest(repo)
+        time.timeLimit = 0.5
+        let slow = ScriptedModel { _, _ in
+            try? await Task.sleep(for: .milliseconds(300))
+            return ScriptedModel.call("list_files", ["depth": 1])
+        }
+        #expect(await Fixer.run(time, model: .embedded(), options: options(slow)).report.endReason == .timeLimit)
+    }
+
+    @Test func badRequestsFailBeforeAnyWork() async throws {
+        var request = FixRequest(repository: "/nonexistent/repo", issue: "x", testCommand: "true")
+        var outcome = await Fixer.run(request, model: .embedded(), options: options(ScriptedModel(turns: [])))
+        #expect(outcome.failure == .configuration)
+        #expect(outcome.report.error?.contains("does not exist") == true)
+        request = FixRequest(repository: "/tmp", issue: "x", testCommand: " ")
+        outcome = await Fixer.run(request, model: .embedded(), options: options(ScriptedModel(turns: [])))
+        #expect(outcome.report.error?.contains("no test command") == true)
+    }
+}
