@@ -215,34 +215,37 @@ final class AgentLoop {
         let journal = self.journal
         let index = settings.index
         let stepNow = step
-        return ToolContext(
-            workspace: try Workspace(root: snapshot.directory),
-            runTests: { [latestTests] args in
-                var command = testCommand
-                if let args, !args.trimmingCharacters(in: .whitespaces).isEmpty { command += " " + args }
-                let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout)
-                journal.record("tests", trajectory: index, step: stepNow, ["exit_code": .int(Int(run.exitCode)), "command": .string(command)])
-                latestTests.store(run)
-                return "Exit code \(run.exitCode)\(run.timedOut ? " (timed out)" : "").\n" + run.condensed
-            },
-            runCommand: settings.allowRunCommand ? { command in
+        let latestTests = self.latestTests
+
+        let runTests: @Sendable (String?) async -> String = { args in
+            var command = testCommand
+            if let args, !args.trimmingCharacters(in: .whitespaces).isEmpty { command += " " + args }
+            let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout)
+            journal.record("tests", trajectory: index, step: stepNow, ["exit_code": .int(Int(run.exitCode)), "command": .string(command)])
+            latestTests.store(run)
+            return "Exit code \(run.exitCode)\(run.timedOut ? " (timed out)" : "").\n" + run.condensed
+        }
+        var runCommand: (@Sendable (String) async -> String)?
+        if settings.allowRunCommand {
+            runCommand = { command in
                 let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout)
                 return "Exit code \(run.exitCode)\(run.timedOut ? " (timed out)" : "").\n" + OutputTriage.headTail(run.output)
-            } : nil,
-            gitDiff: { () async throws(ToolError) -> String in
-                do {
-                    let diff = try snapshot.diff()
-                    return diff.isEmpty ? "No changes yet." : OutputTriage.headTail(diff, maxLines: 300, moreHint: "read_file the changed files to see the rest")
-                } catch { throw ToolError("could not compute the diff: \(error)") }
-            },
-            applyPatch: { (patch: String) async throws(ToolError) -> String in
-                do {
-                    let result = try snapshot.apply(patch: patch)
-                    var text = "Patch applied to: \(result.filesChanged.joined(separator: ", "))."
-                    if !result.relocatedHunks.isEmpty { text += "\nNote: " + result.relocatedHunks.joined(separator: "\n") }
-                    return text
-                } catch { throw ToolError("the patch was not applied (nothing changed): \(error)") }
-            })
+            }
+        }
+        let gitDiff: @Sendable () async throws(ToolError) -> String = { () async throws(ToolError) -> String in
+            let diff: String
+            do { diff = try snapshot.diff() } catch { throw ToolError("could not compute the diff: \(error)") }
+            return diff.isEmpty ? "No changes yet." : OutputTriage.headTail(diff, maxLines: 300, moreHint: "read_file the changed files to see the rest")
+        }
+        let applyPatch: @Sendable (String) async throws(ToolError) -> String = { (patch: String) async throws(ToolError) -> String in
+            let result: PatchApplyResult
+            do { result = try snapshot.apply(patch: patch) } catch { throw ToolError("the patch was not applied (nothing changed): \(error)") }
+            var text = "Patch applied to: \(result.filesChanged.joined(separator: ", "))."
+            if !result.relocatedHunks.isEmpty { text += "\nNote: " + result.relocatedHunks.joined(separator: "\n") }
+            return text
+        }
+        return ToolContext(workspace: try Workspace(root: snapshot.directory), runTests: runTests, runCommand: runCommand,
+                           gitDiff: gitDiff, applyPatch: applyPatch)
     }
 
     private func noteTests() {
@@ -377,9 +380,8 @@ final class AgentLoop {
         return line.count > 100 ? String(line.prefix(100)) + "…" : line
     }
 
+    /// Path-confinement refusals, as worded by `Workspace`.
     static func isRefusal(_ message: String) -> Bool {
-        let lower = message.lowercased()
-        return lower.contains("outside the workspace") || lower.contains(".git") || lower.contains("refused")
-            || lower.contains("leads outside") || lower.contains("escapes")
+        ["leaves the workspace", "outside the workspace", "is inside .git", "leads outside the workspace"].contains { message.contains($0) }
     }
 }
