@@ -1,0 +1,58 @@
+import Agent
+import Foundation
+import JSONValue
+import LSP
+import Testing
+@testable import FixpointServer
+
+@Suite struct FixpointTOMLTests {
+    @Test func readsTheSupportedSubset() throws {
+        let table = try FixpointTOML.parse("""
+            # comment
+            testCommand = "swift test --filter \\"A\\""   # trailing
+            model = 'C:\\models\\x.gguf'
+            maxSteps = 1_000
+            allowRunCommand = false
+
+            """)
+        #expect(table == [
+            "testCommand": .string("swift test --filter \"A\""), "model": .string("C:\\models\\x.gguf"),
+            "maxSteps": .int(1000), "allowRunCommand": .bool(false),
+        ])
+    }
+
+    @Test(arguments: [
+        ("[server]", "line 1: tables are not supported"),
+        ("a = 1\nb = [1]", "line 2: unsupported value '[1]'"),
+        ("x = \"open", "line 1: unterminated string"),
+        ("a = 1\na = 2", "line 2: 'a' is set twice"),
+        ("just words", "line 1: expected 'key = value'"),
+        ("k = 1 2", "line 1: unexpected text after the value"),
+    ])
+    func rejectsTheRestWithTheLine(_ text: String, _ expected: String) {
+        do {
+            _ = try FixpointTOML.parse(text)
+            Issue.record("accepted \(text)")
+        } catch {
+            #expect(error.description.contains(expected), "\(error)")
+        }
+    }
+}
+
+@Suite struct EditPlannerTests {
+    @Test(arguments: [
+        ("hello\n", "hello world\n", 0, 5, 0, 5, " world"),
+        ("a😀b", "a😁b", 0, 1, 0, 3, "😁"),  // the pair is replaced whole, never split
+        ("x\r\ny\r\n", "x\r\nz\r\n", 1, 0, 1, 1, "z"),
+        ("same", "same", 0, 4, 0, 4, ""),
+        ("a\r\nb", "a\nb", 0, 1, 1, 0, "\n"),  // a CRLF is not split
+    ])
+    func minimalEditsStayOnBoundaries(_ old: String, _ new: String, _ l1: Int, _ c1: Int, _ l2: Int, _ c2: Int, _ text: String) {
+        let (range, newText) = FileEditPlanner.minimalEdit(from: old, to: new)
+        #expect(range == TextRange(start: .init(line: l1, character: c1), end: .init(line: l2, character: c2)))
+        #expect(newText == text)
+        var document = TextDocument(uri: DocumentURI(path: "/x"), languageID: "", version: 1, text: old)
+        document.apply(range: range, newText: newText)
+        #expect(document.text == new)
+    }
+}
