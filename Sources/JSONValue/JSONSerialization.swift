@@ -60,3 +60,40 @@ extension JSON {
 extension JSON: CustomStringConvertible {
     public var description: String { serialized() }
 }
+
+extension JSON {
+    /// Human-readable form: sorted keys, two-space indentation. Deterministic like `serialized()`.
+    public func prettyPrinted() -> String {
+        var out = ""
+        writePretty(to: &out, indent: 0)
+        return out
+    }
+
+    private func writePretty(to out: inout String, indent: Int) {
+        let pad = String(repeating: "  ", count: indent + 1)
+        let closePad = String(repeating: "  ", count: indent)
+        switch self {
+        case .array(let items) where !items.isEmpty:
+            out += "[\n"
+            for (i, item) in items.enumerated() {
+                out += pad
+                item.writePretty(to: &out, indent: indent + 1)
+                out += i < items.count - 1 ? ",\n" : "\n"
+            }
+            out += closePad + "]"
+        case .object(let members) where !members.isEmpty:
+            out += "{\n"
+            let keys = members.keys.sorted()
+            for (i, key) in keys.enumerated() {
+                out += pad
+                JSON.writeString(key, to: &out)
+                out += ": "
+                members[key]!.writePretty(to: &out, indent: indent + 1)
+                out += i < keys.count - 1 ? ",\n" : "\n"
+            }
+            out += closePad + "}"
+        default:
+            write(to: &out)
+        }
+    }
+}

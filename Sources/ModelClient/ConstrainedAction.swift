@@ -26,7 +26,7 @@ public enum ConstrainedAction {
                     "tool": ["type": "string", "enum": [.string(tool.name)]],
                     "arguments": parameters,
                 ],
-                "required": ["thought", "tool"],
+                "required": ["thought", "tool", "arguments"],
                 "additionalProperties": false,
             ]
         }

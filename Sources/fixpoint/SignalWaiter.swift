@@ -9,7 +9,7 @@ import Glibc
 /// Turns SIGINT/SIGTERM into an awaitable event, so commands can stop their children cleanly.
 final class SignalWaiter {
     private let sources: [any DispatchSourceSignal]
-    private let stream: AsyncStream<Int32>
+    fileprivate let stream: AsyncStream<Int32>
 
     init(signals: [Int32]) {
         let (stream, continuation) = AsyncStream<Int32>.makeStream()
@@ -39,4 +39,12 @@ final class SignalWaiter {
     }
 
     deinit { sources.forEach { $0.cancel() } }
+}
+
+extension SignalWaiter {
+    /// The next signal, or nil when the waiting task is cancelled.
+    func next() async -> Int32? {
+        for await sig in stream { return sig }
+        return nil
+    }
 }

@@ -25,6 +25,9 @@ final class AgentLoop {
     private var modelSeconds = 0.0
     private var toolSeconds = 0.0
     private var consecutiveFormatErrors = 0
+    /// Tools the model just repeated without effect: left out of the next constrained action's schema,
+    /// so a small model stuck on one call has to do something else.
+    private var excludedTools: Set<String> = []
     private let latestTests = LatestTestRun()
     private var turnsWithoutCalls = 0
     /// Calibrated from the server's prompt token counts: tokens per byte of request body.
@@ -183,6 +186,10 @@ final class AgentLoop {
             if let nudge = loopGuard.afterSuccess(name: call.name, arguments: call.arguments, output: output, step: step) {
                 record("loop", "\(Self.summary(of: call)) repeated with the same result")
                 output = nudge
+                excludedTools.insert(call.name)
+                if loopGuard.consecutiveRepeats >= 2 { excludedTools.formUnion(Self.lookingTools) }
+            } else {
+                excludedTools = []
             }
         } catch {
             failed = true
@@ -261,15 +268,20 @@ final class AgentLoop {
             ? SystemPrompt.constrained(tools: registry.definitions) : SystemPrompt.base
     }
 
+    /// Tools that only look; when the model loops on them it is steered towards acting.
+    static let lookingTools: Set<String> = ["read_file", "search", "list_files", "git_diff"]
+
     private func makeRequest(maxTokens: Int) -> ChatRequest {
         var request = ChatRequest(messages: conversation.messages, tools: mode == .constrained ? [] : registry.definitions)
         request.model = settings.model
         request.maxTokens = maxTokens
-        request.temperature = settings.temperature
+        // A model repeating itself gets more randomness; sampling settings don't touch the prompt cache.
+        request.temperature = min(1.0, settings.temperature + 0.3 * Double(min(loopGuard.consecutiveRepeats, 3)))
         request.seed = settings.seed
         request.stream = true
         if mode == .constrained {
-            request.responseFormat = ConstrainedAction.responseFormat(for: registry.definitions)
+            let allowed = registry.definitions.filter { !excludedTools.contains($0.name) }
+            request.responseFormat = ConstrainedAction.responseFormat(for: allowed.isEmpty ? registry.definitions : allowed)
         } else {
             request.toolChoice = "auto"
         }

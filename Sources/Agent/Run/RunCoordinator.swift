@@ -145,7 +145,9 @@ struct RunCoordinator {
         if comparisons > 0 {
             outcome.prefixReuse = Double(finished.reduce(0) { $0 + $1.outcome.prefixExtensions }) / Double(comparisons)
         }
-        if options.applyToUserTree, !chosen.patch.isEmpty {
+        if options.applyToUserTree, chosen.status != .verified {
+            outcome.applyError = chosen.patch.isEmpty ? "there is no patch to apply" : "the patch was not verified, so it was not applied"
+        } else if options.applyToUserTree {
             do { outcome.appliedFiles = try applyToUserRepository(patch: chosen.patch, snapshot: base) } catch {
                 outcome.applyError = "\(error)"
             }
