@@ -14,8 +14,7 @@ public enum OutputTriage {
         moreHint: String = "narrow the command or the range to see the omitted part"
     ) -> String {
         let totalBytes = text.utf8.count
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if text.hasSuffix("\n") { lines.removeLast() }
+        let lines = splitLines(text)
         if lines.count <= maxLines, totalBytes <= maxBytes { return text }
 
         let lineBudget = max(2, maxLines)
@@ -83,4 +82,14 @@ public enum OutputTriage {
         }
         return line[start...]
     }
+}
+
+/// The lines of `text` without terminators. Splits on "\n" and on "\r\n" — which Swift treats as a
+/// single Character, so a plain split on "\n" would miss it. A final newline does not start an extra
+/// line, and empty text has no lines.
+func splitLines(_ text: String) -> [Substring] {
+    guard !text.isEmpty else { return [] }
+    var lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+    if text.utf8.last == UInt8(ascii: "\n") { lines.removeLast() }
+    return lines.map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
 }
