@@ -24,25 +24,28 @@ public enum OutputTriage {
         let headBytes = max(32, Int(Double(byteBudget) * headShare))
         let tailBytes = max(32, byteBudget - headBytes)
 
+        // Whole lines from the front, then from the back. A line too long for what is left of its
+        // budget is cut (one giant line — minified code, a progress bar — keeps both its ends).
         var head: [Substring] = []
         var used = 0
+        var headCut = false
         for line in lines.prefix(headLines) {
             let cost = line.utf8.count + 1
             if used + cost > headBytes {
-                // One giant line (minified code, a progress bar): keep its start.
-                if head.isEmpty { head.append(prefix(line, bytes: headBytes)) }
+                if head.isEmpty { head.append(prefix(line, bytes: headBytes)); headCut = true }
                 break
             }
             head.append(line)
             used += cost
         }
+        let firstTailCandidate = headCut ? 0 : head.count
         var tail: [Substring] = []
         used = 0
-        let tailCandidates = lines.dropFirst(head.count).suffix(tailLines)
-        for line in tailCandidates.reversed() {
+        var tailCut = false
+        for line in lines[firstTailCandidate...].suffix(tailLines).reversed() {
             let cost = line.utf8.count + 1
             if used + cost > tailBytes {
-                if tail.isEmpty { tail.append(suffix(line, bytes: tailBytes)) }
+                if tail.isEmpty { tail.append(suffix(line, bytes: tailBytes)); tailCut = true }
                 break
             }
             tail.append(line)
@@ -50,11 +53,15 @@ public enum OutputTriage {
         }
         tail.reverse()
 
+        // Lines shown at least in part; a cut line shown at both ends counts once.
+        let shownLines = head.count + tail.count - (headCut && tailCut && lines.count == 1 ? 1 : 0)
         let keptBytes = (head + tail).reduce(0) { $0 + $1.utf8.count + 1 }
-        let omittedLines = max(0, lines.count - head.count - tail.count)
+        let omittedLines = max(0, lines.count - shownLines)
         let omittedBytes = max(0, totalBytes - keptBytes)
-        var marker = "[… \(omittedLines) line\(omittedLines == 1 ? "" : "s")"
-        marker += " (\(omittedBytes) bytes) left out of \(lines.count) lines; \(moreHint) …]"
+        let what = omittedLines > 0
+            ? "\(omittedLines) line\(omittedLines == 1 ? "" : "s") (\(omittedBytes) bytes)"
+            : "\(omittedBytes) bytes"
+        let marker = "[… \(what) left out of \(lines.count) line\(lines.count == 1 ? "" : "s"); \(moreHint) …]"
         return (head.map(String.init) + [marker] + tail.map(String.init)).joined(separator: "\n")
     }
 
