@@ -45,6 +45,15 @@ import Testing
         #expect(bad.contains("not a valid regular expression"))
     }
 
+    @Test func lineNumbersAndTextSurviveCRLFAndUnicode() async throws {
+        let f = try ToolsFixture()
+        defer { f.remove() }
+        try f.write("win.txt", "première ligne\r\nsecond needle needle\r\n\r\nlast needle")
+        #expect(try await f.call("search", ["pattern": "needle"]) == "win.txt:2: second needle needle\nwin.txt:4: last needle")
+        #expect(try await f.call("search", ["pattern": "needle$", "regex": true]) == "win.txt:2: second needle needle\nwin.txt:4: last needle")
+        #expect(try await f.call("search", ["pattern": "è", "regex": true]) == "win.txt:1: première ligne")
+    }
+
     @Test func noMatchesAndRefusals() async throws {
         let f = try tree()
         defer { f.remove() }
