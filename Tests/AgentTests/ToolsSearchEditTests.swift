@@ -155,6 +155,17 @@ import Testing
         #expect(try f.read("crlf-last.txt") == "1\r\n2")
     }
 
+    @Test func executableBitSurvivesAnEdit() async throws {
+        let f = try ToolsFixture()
+        defer { f.remove() }
+        try f.write("run.sh", "#!/bin/sh\necho hi\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: f.root + "/run.sh")
+        _ = try await f.call("edit_file", ["path": "run.sh", "old_text": "echo hi", "new_text": "echo bye"])
+        let mode = try FileManager.default.attributesOfItem(atPath: f.root + "/run.sh")[.posixPermissions] as? Int
+        #expect(mode == 0o755)
+        #expect(try f.read("run.sh") == "#!/bin/sh\necho bye\n")
+    }
+
     @Test func refusals() async throws {
         let f = try ToolsFixture()
         defer { f.remove() }
