@@ -40,6 +40,16 @@ import Testing
         #expect(try await f.call("list_files", ["path": "src/util", "depth": 5]) == "src/util/helpers.py")
     }
 
+    @Test func listingStopsAtTheOutputBudget() async throws {
+        let f = try ToolsFixture()
+        defer { f.remove() }
+        for i in 0..<100 { try f.write(String(format: "dir/%03d-", i) + String(repeating: "n", count: 40), "") }
+        let out = try await f.call("list_files", ["path": "dir"], context: ToolContext(workspace: try f.workspace(), maxOutputBytes: 2048))
+        #expect(out.utf8.count <= 2048)
+        let lines = out.split(separator: "\n")
+        #expect(lines.last?.hasPrefix("[… \(100 - (lines.count - 1)) more entries not shown") == true)
+    }
+
     @Test func fileEmptyFolderAndErrors() async throws {
         let f = try ToolsFixture()
         defer { f.remove() }
@@ -74,8 +84,8 @@ import Testing
         let lines = first.split(separator: "\n")
         #expect(lines.count == ReadFileTool.defaultWindow + 1)
         #expect(lines[0] == "    1| line 1")
-        #expect(lines[399] == "  400| line 400")
-        #expect(lines[400] == #"[showing lines 1-400 of 1000; call read_file(path: "big.txt", start_line: 401) to read more]"#)
+        #expect(lines[349] == "  350| line 350")
+        #expect(lines[350] == #"[showing lines 1-350 of 1000; call read_file(path: "big.txt", start_line: 351) to read more]"#)
 
         #expect(try await f.call("read_file", ["path": "big.txt", "start_line": 998]) == """
               998| line 998
@@ -87,6 +97,19 @@ import Testing
                11| line 11
             [showing lines 10-11 of 1000; call read_file(path: "big.txt", start_line: 12) to read more]
             """)
+    }
+
+    @Test func windowStopsCleanlyAtTheOutputBudget() async throws {
+        let f = try ToolsFixture()
+        defer { f.remove() }
+        try f.write("wide.txt", (1...300).map { "\($0) " + String(repeating: "w", count: 90) }.joined(separator: "\n"))
+        let context = ToolContext(workspace: try f.workspace(), maxOutputBytes: 4096)
+        let out = try await f.call("read_file", ["path": "wide.txt"], context: context)
+        #expect(out.utf8.count <= 4096)
+        let lines = out.split(separator: "\n")
+        // Each numbered line takes 7 + 93 bytes and a newline: 38 fit under 4096 - 200.
+        #expect(lines.count == 39)
+        #expect(lines.last == #"[showing lines 1-38 of 300; call read_file(path: "wide.txt", start_line: 39) to read more]"#)
     }
 
     @Test func crlfAndNoTrailingNewlineAreShownCleanly() async throws {

@@ -45,6 +45,17 @@ import Testing
         #expect(bad.contains("not a valid regular expression"))
     }
 
+    @Test func matchesStopAtTheOutputBudget() async throws {
+        let f = try ToolsFixture()
+        defer { f.remove() }
+        try f.write("long.txt", String(repeating: "needle " + String(repeating: "h", count: 200) + "\n", count: 50))
+        let out = try await f.call("search", ["pattern": "needle"], context: ToolContext(workspace: try f.workspace(), maxOutputBytes: 2048))
+        #expect(out.utf8.count <= 2048)
+        let lines = out.split(separator: "\n")
+        #expect(lines.count == 9)  // 8 matches of ~221 bytes fit under 2048 - 200
+        #expect(lines.last == "[… 42 more matches not shown; narrow the search with path or a more specific pattern]")
+    }
+
     @Test func lineNumbersAndTextSurviveCRLFAndUnicode() async throws {
         let f = try ToolsFixture()
         defer { f.remove() }

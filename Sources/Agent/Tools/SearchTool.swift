@@ -42,11 +42,11 @@ public struct SearchTool: AgentTool {
         var results = Results()
         if isDir.boolValue {
             _ = WorkspaceWalker.walk(absolute, relative: shown, maxDepth: 64) { entry in
-                if entry.kind == .file { search(entry.absolute, shown: entry.path, matcher, into: &results) }
+                if entry.kind == .file { search(entry.absolute, shown: entry.path, matcher, budget: context.maxOutputBytes, into: &results) }
                 return results.total < 50_000
             }
         } else {
-            search(absolute, shown: shown, matcher, into: &results)
+            search(absolute, shown: shown, matcher, budget: context.maxOutputBytes, into: &results)
         }
 
         let kind = useRegex ? "regular expression" : "text"
@@ -65,13 +65,16 @@ public struct SearchTool: AgentTool {
 
     private struct Results {
         var lines: [String] = []
+        var bytes = 0
+        /// Set once the output budget is reached: later matches are only counted.
+        var full = false
         var total = 0
         var files = 0
         var filesShown = 0
         var filesSearched = 0
     }
 
-    private func search(_ absolute: String, shown: String, _ matcher: LineMatcher, into results: inout Results) {
+    private func search(_ absolute: String, shown: String, _ matcher: LineMatcher, budget: Int, into results: inout Results) {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: absolute),
             let size = attributes[.size] as? Int, size <= Self.maxFileBytes,
             let data = FileManager.default.contents(atPath: absolute), !data.prefix(8192).contains(0)
@@ -81,18 +84,25 @@ public struct SearchTool: AgentTool {
         guard !matches.isEmpty else { return }
         results.files += 1
         results.total += matches.count
-        let room = Self.maxMatches - results.lines.count
-        guard room > 0 else { return }
-        results.filesShown += 1
-        for (number, line) in matches.prefix(room) {
+        var shownHere = false
+        for (number, line) in matches {
+            guard !results.full, results.lines.count < Self.maxMatches else { break }
             var body = Substring(line).drop { $0 == " " || $0 == "\t" }
             var cut = ""
             if body.count > Self.maxLineLength {
                 body = body.prefix(Self.maxLineLength)
                 cut = " …"
             }
-            results.lines.append("\(shown):\(number): \(body)\(cut)")
+            let text = "\(shown):\(number): \(body)\(cut)"
+            if results.bytes + text.utf8.count > budget - 200 {
+                results.full = true
+                break
+            }
+            results.lines.append(text)
+            results.bytes += text.utf8.count + 1
+            shownHere = true
         }
+        if shownHere { results.filesShown += 1 }
     }
 }
 
