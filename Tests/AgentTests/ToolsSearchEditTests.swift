@@ -68,7 +68,8 @@ import Testing
     @Test func noMatchesAndRefusals() async throws {
         let f = try tree()
         defer { f.remove() }
-        #expect(try await f.call("search", ["pattern": "modulo"]) == "No matches for text 'modulo' in 2 files under ..")
+        #expect(try await f.call("search", ["pattern": "modulo"]) == "No matches for text 'modulo' in 2 files under the repository root.")
+        #expect(try await f.call("search", ["pattern": "modulo", "path": "src/calc.py", "regex": true]) == "No matches for regular expression 'modulo' in 1 file under src/calc.py.")
         #expect(await f.failure("search", ["pattern": ""]) == "pattern must not be empty")
         #expect(await f.failure("search", ["pattern": "x", "path": ".git"])?.contains(".git") == true)
         #expect(await f.failure("search", ["pattern": "x", "path": "nope"])?.contains("does not exist") == true)

@@ -51,7 +51,7 @@ public struct SearchTool: AgentTool {
 
         let kind = useRegex ? "regular expression" : "text"
         guard results.total > 0 else {
-            return "No matches for \(kind) '\(pattern)' in \(results.filesSearched) file\(results.filesSearched == 1 ? "" : "s") under \(shown)."
+            return "No matches for \(kind) '\(pattern)' in \(results.filesSearched) file\(results.filesSearched == 1 ? "" : "s") under \(shown == "." ? "the repository root" : shown)."
         }
         var out = results.lines
         let left = results.total - results.lines.count
