@@ -47,7 +47,18 @@ public struct EditFileTool: AgentTool {
         }
         guard oldText != newText else { throw ToolError("old_text and new_text are identical; nothing to change") }
 
-        let ranges = text.ranges(of: oldText)
+        var ranges = text.ranges(of: oldText)
+        var note = ""
+        // Small models often copy read_file's `   12| ` prefixes into old_text; strip them and retry.
+        if ranges.isEmpty, let bare = Self.withoutLineNumbers(oldText) {
+            let bareRanges = text.ranges(of: bare)
+            if bareRanges.count == 1 {
+                ranges = bareRanges
+                oldText = bare
+                newText = Self.withoutLineNumbers(newText) ?? newText
+                note = " (the line numbers copied from read_file were left out of old_text)"
+            }
+        }
         guard ranges.count == 1, let range = ranges.first else {
             if ranges.isEmpty { throw ToolError(notFound(oldText, in: text, shown: shown)) }
             let lines = ranges.map { String(lineNumber(of: $0.lowerBound, in: text)) }
@@ -62,8 +73,27 @@ public struct EditFileTool: AgentTool {
 
         let oldCount = TextFile.lines(oldText).count
         let newCount = max(TextFile.lines(newText).count, newText.isEmpty ? 0 : 1)
-        return "Edited \(shown): replaced \(oldCount) line\(oldCount == 1 ? "" : "s") at line \(firstLine) with \(newCount) line\(newCount == 1 ? "" : "s").\n"
+        return "Edited \(shown): replaced \(oldCount) line\(oldCount == 1 ? "" : "s") at line \(firstLine) with \(newCount) line\(newCount == 1 ? "" : "s")\(note).\n"
             + snippet(of: updated, around: firstLine, count: max(newCount, 1))
+    }
+
+    /// `text` with a read_file prefix (`   12| `) removed from every line, or nil unless every
+    /// non-empty line has one.
+    static func withoutLineNumbers(_ text: String) -> String? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var stripped: [Substring] = []
+        var sawPrefix = false
+        for line in lines {
+            if line.isEmpty { stripped.append(line); continue }
+            let afterSpaces = line.drop { $0 == " " }
+            let digits = afterSpaces.prefix { $0.isASCII && $0.isNumber }
+            let rest = afterSpaces.dropFirst(digits.count)
+            guard !digits.isEmpty, rest.hasPrefix("|") else { return nil }
+            let body = rest.dropFirst()
+            stripped.append(body.hasPrefix(" ") ? body.dropFirst() : body)
+            sawPrefix = true
+        }
+        return sawPrefix ? stripped.joined(separator: "\n") : nil
     }
 
     /// The edited region with a little context, numbered like read_file.

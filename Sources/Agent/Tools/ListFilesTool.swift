@@ -40,19 +40,23 @@ public struct ListFilesTool: AgentTool {
         }
 
         var lines: [String] = []
+        var bytes = 0
         var left = 0
         _ = WorkspaceWalker.walk(absolute, relative: shown, maxDepth: min(depth, Self.maxDepth)) { entry in
-            guard lines.count < Self.maxEntries else {
-                left += 1
-                return true  // keep counting what is left out
-            }
+            let line: String
             switch entry.kind {
-            case .file: lines.append(entry.path)
-            case .directory: lines.append(entry.path + "/")
-            case .skippedDirectory: lines.append(entry.path + "/ (not listed)")
-            case .symlink(let target): lines.append("\(entry.path) -> \(target)")
+            case .file: line = entry.path
+            case .directory: line = entry.path + "/"
+            case .skippedDirectory: line = entry.path + "/ (not listed)"
+            case .symlink(let target): line = "\(entry.path) -> \(target)"
             }
-            return left < 100_000
+            guard left == 0, lines.count < Self.maxEntries, bytes + line.utf8.count < context.maxOutputBytes - 200 else {
+                left += 1
+                return left < 100_000  // keep counting what is left out
+            }
+            lines.append(line)
+            bytes += line.utf8.count + 1
+            return true
         }
         if lines.isEmpty { return "\(shown == "." ? "The repository" : shown + "/") is empty." }
         if left > 0 {

@@ -4,14 +4,14 @@ import ModelClient
 
 /// `read_file(path, start_line?, end_line?)`: a window of the file with numbered lines (`   12| text`).
 public struct ReadFileTool: AgentTool {
-    /// Lines shown when no end_line is given.
-    public static let defaultWindow = 400
+    /// Lines shown when no end_line is given (with the note, under the loop's 400-line cut).
+    public static let defaultWindow = 350
     /// The largest window an explicit range may ask for.
     public static let maxWindow = 1000
     /// Longer lines are cut (minified files would otherwise flood the context).
     public static let maxLineLength = 2000
-    /// A window stops early once its text reaches this many bytes.
-    public static let maxBytes = 64 * 1024
+    /// Room kept for the closing note when a window stops at the context's byte budget.
+    static let noteReserve = 200
 
     public init() {}
 
@@ -61,7 +61,7 @@ public struct ReadFileTool: AgentTool {
                 line = line.prefix(Self.maxLineLength)
             }
             let text = TextFile.numbered(line, number: number, width: width) + cut
-            if bytes + text.utf8.count > Self.maxBytes, !out.isEmpty { break }
+            if bytes + text.utf8.count > context.maxOutputBytes - Self.noteReserve, !out.isEmpty { break }
             bytes += text.utf8.count + 1
             out.append(text)
             last = number

@@ -61,11 +61,7 @@ enum TextFile {
     }
 
     /// The lines of `text` without their terminators. A final newline does not start an extra line.
-    static func lines(_ text: String) -> [Substring] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if text.hasSuffix("\n") { lines.removeLast() }
-        return lines.map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
-    }
+    static func lines(_ text: String) -> [Substring] { splitLines(text) }
 
     /// `   12| text`: the number right-aligned so columns line up in a window.
     static func numbered(_ line: some StringProtocol, number: Int, width: Int) -> String {

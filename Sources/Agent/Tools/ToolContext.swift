@@ -11,6 +11,10 @@ public struct ToolContext: Sendable {
     public var gitDiff: @Sendable () async throws(ToolError) -> String
     /// Applies a unified diff to the snapshot through the Git layer.
     public var applyPatch: @Sendable (String) async throws(ToolError) -> String
+    /// The most output bytes a tool should answer with. File, listing and search tools stop at a
+    /// clean boundary below it and say how to get the rest, so the loop's own cut never lands
+    /// in the middle of a read_file window. Set it to the loop's observation limit.
+    public var maxOutputBytes: Int
 
     public init(
         workspace: Workspace,
@@ -21,12 +25,14 @@ public struct ToolContext: Sendable {
         },
         applyPatch: @escaping @Sendable (String) async throws(ToolError) -> String = { (_: String) async throws(ToolError) -> String in
             throw ToolError("apply_patch is not available in this run; use edit_file or write_file instead.")
-        }
+        },
+        maxOutputBytes: Int = 16 * 1024
     ) {
         self.workspace = workspace
         self.runTests = runTests
         self.runCommand = runCommand
         self.gitDiff = gitDiff
         self.applyPatch = applyPatch
+        self.maxOutputBytes = max(1024, maxOutputBytes)
     }
 }

@@ -5,6 +5,11 @@ import ModelClient
 /// The tools of one run, in the order the model sees them. The loop hands every call to `call`,
 /// which parses and checks the arguments and turns every failure into a `ToolError` the model can
 /// act on (unknown tool → the list of tools; bad arguments → the tool's signature).
+///
+/// Adding a tool: (1) a struct conforming to `AgentTool` in its own file under Tools/, its schema built
+/// with `ToolSchema.object` (string/integer/boolean properties only); (2) its line in `standard`;
+/// (3) its tests in Tests/AgentTests/Tools*.swift — happy path and each error; (4) docs/tools.md.
+/// Tool names and arguments are a contract (design.md): never rename one silently.
 public struct ToolRegistry: Sendable {
     public let tools: [any AgentTool]
 

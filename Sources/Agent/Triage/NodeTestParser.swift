@@ -85,7 +85,9 @@ enum NodeTestParser: TestOutputParser {
     }
 
     static func unquote(_ s: String) -> String {
-        s.count >= 2 && s.hasPrefix("'") && s.hasSuffix("'") ? String(s.dropFirst().dropLast()) : s
+        guard s.count >= 2, s.hasPrefix("'"), s.hasSuffix("'") else { return s }
+        return s.dropFirst().dropLast().replacingOccurrences(of: "''", with: "'")  // YAML escapes ' as ''
+
     }
 
     static func parseSpec(_ lines: [Substring]) -> TestDigest {

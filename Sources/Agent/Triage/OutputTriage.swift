@@ -14,8 +14,7 @@ public enum OutputTriage {
         moreHint: String = "narrow the command or the range to see the omitted part"
     ) -> String {
         let totalBytes = text.utf8.count
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if text.hasSuffix("\n") { lines.removeLast() }
+        let lines = splitLines(text)
         if lines.count <= maxLines, totalBytes <= maxBytes { return text }
 
         let lineBudget = max(2, maxLines)
@@ -25,25 +24,28 @@ public enum OutputTriage {
         let headBytes = max(32, Int(Double(byteBudget) * headShare))
         let tailBytes = max(32, byteBudget - headBytes)
 
+        // Whole lines from the front, then from the back. A line too long for what is left of its
+        // budget is cut (one giant line — minified code, a progress bar — keeps both its ends).
         var head: [Substring] = []
         var used = 0
+        var headCut = false
         for line in lines.prefix(headLines) {
             let cost = line.utf8.count + 1
             if used + cost > headBytes {
-                // One giant line (minified code, a progress bar): keep its start.
-                if head.isEmpty { head.append(prefix(line, bytes: headBytes)) }
+                if head.isEmpty { head.append(prefix(line, bytes: headBytes)); headCut = true }
                 break
             }
             head.append(line)
             used += cost
         }
+        let firstTailCandidate = headCut ? 0 : head.count
         var tail: [Substring] = []
         used = 0
-        let tailCandidates = lines.dropFirst(head.count).suffix(tailLines)
-        for line in tailCandidates.reversed() {
+        var tailCut = false
+        for line in lines[firstTailCandidate...].suffix(tailLines).reversed() {
             let cost = line.utf8.count + 1
             if used + cost > tailBytes {
-                if tail.isEmpty { tail.append(suffix(line, bytes: tailBytes)) }
+                if tail.isEmpty { tail.append(suffix(line, bytes: tailBytes)); tailCut = true }
                 break
             }
             tail.append(line)
@@ -51,11 +53,15 @@ public enum OutputTriage {
         }
         tail.reverse()
 
+        // Lines shown at least in part; a cut line shown at both ends counts once.
+        let shownLines = head.count + tail.count - (headCut && tailCut && lines.count == 1 ? 1 : 0)
         let keptBytes = (head + tail).reduce(0) { $0 + $1.utf8.count + 1 }
-        let omittedLines = max(0, lines.count - head.count - tail.count)
+        let omittedLines = max(0, lines.count - shownLines)
         let omittedBytes = max(0, totalBytes - keptBytes)
-        var marker = "[… \(omittedLines) line\(omittedLines == 1 ? "" : "s")"
-        marker += " (\(omittedBytes) bytes) left out of \(lines.count) lines; \(moreHint) …]"
+        let what = omittedLines > 0
+            ? "\(omittedLines) line\(omittedLines == 1 ? "" : "s") (\(omittedBytes) bytes)"
+            : "\(omittedBytes) bytes"
+        let marker = "[… \(what) left out of \(lines.count) line\(lines.count == 1 ? "" : "s"); \(moreHint) …]"
         return (head.map(String.init) + [marker] + tail.map(String.init)).joined(separator: "\n")
     }
 
@@ -83,4 +89,14 @@ public enum OutputTriage {
         }
         return line[start...]
     }
+}
+
+/// The lines of `text` without terminators. Splits on "\n" and on "\r\n" — which Swift treats as a
+/// single Character, so a plain split on "\n" would miss it. A final newline does not start an extra
+/// line, and empty text has no lines.
+func splitLines(_ text: String) -> [Substring] {
+    guard !text.isEmpty else { return [] }
+    var lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+    if text.utf8.last == UInt8(ascii: "\n") { lines.removeLast() }
+    return lines.map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
 }

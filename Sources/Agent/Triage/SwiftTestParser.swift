@@ -42,11 +42,12 @@ enum SwiftTestParser: TestOutputParser {
                 if digest.errors.count < 20 { digest.errors.append(TriageText.trimmed(line)) }
             }
         }
+        // `swift test` runs both libraries; a library that ran no tests only adds noise to the summary.
         var summary: [String] = []
-        if let xc = lines.last(where: { $0.contains("Executed ") && $0.contains(" test") }) {
+        if let xc = lines.last(where: { $0.contains("Executed ") && $0.contains(" test") }), !xc.contains("Executed 0 tests") {
             summary.append(TriageText.trimmed(xc))
         }
-        if let st = lines.last(where: { $0.contains("Test run with ") }) {
+        if let st = lines.last(where: { $0.contains("Test run with ") }), !st.contains("with 0 tests") {
             summary.append(TriageText.trimmed(st.drop { $0 != "T" }))
         }
         digest.summary = summary

@@ -42,9 +42,7 @@ enum TriageText {
     /// Lines without terminators, with ANSI colour codes removed (runners colour output when forced).
     static func lines(_ output: String) -> [Substring] {
         let clean = output.contains("\u{1B}[") ? stripANSI(output) : output
-        var lines = clean.split(separator: "\n", omittingEmptySubsequences: false)
-        if clean.hasSuffix("\n") { lines.removeLast() }
-        return lines.map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        return splitLines(clean)
     }
 
     static func stripANSI(_ text: String) -> String {

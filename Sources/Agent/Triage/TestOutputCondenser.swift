@@ -20,6 +20,17 @@ public enum TestOutputCondenser {
             return "Exit code \(exitCode).\n" + OutputTriage.headTail(output, moreHint: "run_tests with args to run fewer tests")
         }
         var out = ["\(digest.runner): exit code \(exitCode)" + (digest.summary.isEmpty ? "" : " — " + digest.summary.joined(separator: "; "))]
+        let lines = TriageText.lines(output)
+
+        // Short output: the names plus the output itself say it all; repeating messages would only add.
+        if lines.count <= tailLines, output.utf8.count <= tailBytes {
+            if !digest.failures.isEmpty {
+                out.append("Failing tests (\(digest.failures.count)): " + digest.failures.map(\.name).joined(separator: ", "))
+            }
+            out.append("Output:")
+            out.append(lines.joined(separator: "\n"))
+            return out.joined(separator: "\n")
+        }
 
         if !digest.failures.isEmpty {
             out.append("Failing tests (\(digest.failures.count)):")
@@ -39,15 +50,14 @@ public enum TestOutputCondenser {
             out.append(contentsOf: digest.errors.map { "  " + cut($0) })
         }
 
-        let lines = TriageText.lines(output)
         if digest.failures.isEmpty, digest.errors.isEmpty, exitCode != 0 {
             // Recognised, but nothing to point at (a collection error, a crash): show more of the output.
-            out.append("Output:")
+            out.append("Output (\(lines.count) lines):")
             out.append(OutputTriage.headTail(lines.joined(separator: "\n"), maxLines: 120, maxBytes: 12 * 1024,
                                              moreHint: "run_tests with args to run fewer tests"))
         } else {
             let tail = lines.suffix(exitCode == 0 ? 10 : tailLines)
-            out.append("Last \(tail.count) lines of output:")
+            out.append("Last \(tail.count) of \(lines.count) lines of output:")
             out.append(OutputTriage.headTail(tail.joined(separator: "\n"), maxLines: tailLines, maxBytes: tailBytes))
         }
         return out.joined(separator: "\n")
