@@ -132,6 +132,8 @@ final class CurlConnection {
         // Compressed SSE would be buffered by the decoder; ask for identity.
         _ = fp_curl_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "identity")
         // Proxies come from http_proxy/https_proxy/no_proxy (libcurl's default); TLS verification stays on.
+        // A proxy can't reach our loopback, so a local server is always talked to directly.
+        if Self.isLoopback(request.url) { _ = fp_curl_setopt_string(easy, CURLOPT_NOPROXY, "*") }
 
         var list: UnsafeMutablePointer<curl_slist>? = nil
         for header in request.headers + ["Expect:"] { list = curl_slist_append(list, header) }
@@ -219,6 +221,22 @@ final class CurlConnection {
         }
         if case .completed = ending { sink.deliverHead() }
         return ending!
+    }
+
+    /// True for http(s) URLs whose host is 127.x.x.x, localhost or [::1].
+    static func isLoopback(_ url: String) -> Bool {
+        guard let scheme = url.range(of: "://") else { return false }
+        let rest = url[scheme.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostPort = authority.split(separator: "@").last.map(String.init) ?? ""
+        let host: String
+        if hostPort.hasPrefix("[") {
+            host = String(hostPort.prefix { $0 != "]" }.dropFirst())
+        } else {
+            host = String(hostPort.prefix { $0 != ":" })
+        }
+        let lower = host.lowercased()
+        return lower == "localhost" || lower.hasSuffix(".localhost") || lower == "::1" || lower.hasPrefix("127.")
     }
 
     private func end(for code: CURLcode, request: HTTPRequest, sink: TransferSink) -> TransferEnd {

@@ -45,13 +45,13 @@ public final class ModelClient: ChatModel {
                 let elapsed = seconds(ContinuousClock.now - started)
                 guard error.isTransient else { throw error }
                 guard attempt < endpoint.maxRetries else {
-                    throw error.noting("gave up after \(attempt + 1) attempts in \(format(elapsed))s (maxRetries \(endpoint.maxRetries))")
+                    throw error.noting("gave up after \(attempt + 1) attempts in \(twoDecimals(elapsed))s (maxRetries \(endpoint.maxRetries))")
                 }
                 let delay = backoff(attempt: attempt, error: error)
                 guard elapsed + delay <= endpoint.retryBudget else {
-                    throw error.noting("gave up after \(attempt + 1) attempts: waiting \(format(delay))s more would exceed retryBudget \(format(endpoint.retryBudget))s")
+                    throw error.noting("gave up after \(attempt + 1) attempts: waiting \(twoDecimals(delay))s more would exceed retryBudget \(twoDecimals(endpoint.retryBudget))s")
                 }
-                retries.append("attempt \(attempt + 1) failed after \(format(seconds(ContinuousClock.now - attemptStart)))s: \(error); retried after \(format(delay))s")
+                retries.append("attempt \(attempt + 1) failed after \(twoDecimals(seconds(ContinuousClock.now - attemptStart)))s: \(error); retried after \(twoDecimals(delay))s")
                 attempt += 1
                 do { try await Task.sleep(for: .seconds(delay)) } catch { throw .cancelled }
             }
@@ -66,7 +66,7 @@ public final class ModelClient: ChatModel {
         return jittered
     }
 
-    private func headers(accept: String) -> [String] {
+    func headers(accept: String) -> [String] {
         var h = ["Content-Type: application/json", "Accept: \(accept)"]
         if let name = endpoint.apiKeyEnv, let key = ProcessInfo.processInfo.environment[name], !key.isEmpty {
             h.append("Authorization: Bearer \(key)")
@@ -217,63 +217,10 @@ public final class ModelClient: ChatModel {
         return ChatResponse(message: message, finishReason: outcome.accumulator.finishReason, usage: usage,
                             telemetry: telemetry, formatErrors: formatErrors, recoveredFromText: recovered)
     }
-
-    // MARK: Probe
-
-    /// Asks the server what it is: `/health`, `/v1/models`, and llama.cpp's `/props` (context size,
-    /// slots, chat template). Throws only when the server can't be reached at all.
-    public func probe() async throws(ModelError) -> ServerInfo {
-        let h = headers(accept: "application/json")
-        func get(_ url: String) async -> HTTPTransport.Buffered {
-            await transport.fetch(HTTPRequest(url: url, headers: h, connectTimeout: endpoint.connectTimeout, firstByteTimeout: 30, idleTimeout: 30))
-        }
-        let health = await get(endpoint.healthURL)
-        if Task.isCancelled { throw .cancelled }
-        if health.status == 0, let error = ErrorMapping.error(for: health.end, url: endpoint.healthURL, receivedBytes: false) {
-            throw error
-        }
-        var info = ServerInfo(healthy: health.status == 200)
-        let models = await get(endpoint.modelsURL)
-        if models.status == 200, let json = try? JSON.parse(models.body) {
-            for entry in json["data"]?.arrayValue ?? [] {
-                if let id = entry["id"]?.stringValue { info.models.append(id) }
-                // vLLM reports the served context length here.
-                if info.contextSize == nil, let n = entry["max_model_len"]?.intValue { info.contextSize = n }
-                if info.contextSize == nil, let n = entry["meta"]?["n_ctx_train"]?.intValue { info.contextSize = n }
-            }
-            if health.status == 404 { info.healthy = true }  // hosted APIs have no /health
-        } else if [401, 403].contains(models.status) {
-            throw ErrorMapping.error(status: models.status, headers: models.headers, body: models.body, apiKeyEnv: endpoint.apiKeyEnv)
-        }
-        let props = await get(endpoint.propsURL)
-        if props.status == 200, let json = try? JSON.parse(props.body) {
-            if let n = json["default_generation_settings"]?["n_ctx"]?.intValue ?? json["n_ctx"]?.intValue { info.contextSize = n }
-            info.slots = json["total_slots"]?.intValue
-            info.chatTemplate = json["chat_template"]?.stringValue
-            if let path = json["model_path"]?.stringValue, info.models.isEmpty { info.models = [path] }
-        }
-        return info
-    }
 }
 
-private func seconds(_ d: Duration) -> Double {
+func seconds(_ d: Duration) -> Double {
     Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
 }
 
-private func format(_ s: Double) -> String { String(format: "%.2f", s) }
-
-extension ModelError {
-    /// The same error with a note appended to its message (e.g. how many retries were spent).
-    func noting(_ note: String) -> ModelError {
-        switch self {
-        case .contextOverflow(let p, let c, let m): return .contextOverflow(promptTokens: p, contextSize: c, message: "\(m) (\(note))")
-        case .rateLimited(let a, let m): return .rateLimited(retryAfter: a, message: "\(m) (\(note))")
-        case .server(let s, let m): return .server(status: s, message: "\(m) (\(note))")
-        case .connection(let m): return .connection("\(m) (\(note))")
-        case .timeout(let m): return .timeout("\(m) (\(note))")
-        case .streamCut(let m): return .streamCut("\(m) (\(note))")
-        case .invalidResponse(let m): return .invalidResponse("\(m) (\(note))")
-        case .cancelled: return .cancelled
-        }
-    }
-}
+func twoDecimals(_ s: Double) -> String { String(format: "%.2f", s) }

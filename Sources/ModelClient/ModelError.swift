@@ -39,3 +39,19 @@ public enum ModelError: Error, CustomStringConvertible, Sendable, Hashable {
         }
     }
 }
+
+extension ModelError {
+    /// The same error with a note appended to its message (e.g. how many retries were spent).
+    func noting(_ note: String) -> ModelError {
+        switch self {
+        case .contextOverflow(let p, let c, let m): return .contextOverflow(promptTokens: p, contextSize: c, message: "\(m) (\(note))")
+        case .rateLimited(let a, let m): return .rateLimited(retryAfter: a, message: "\(m) (\(note))")
+        case .server(let s, let m): return .server(status: s, message: "\(m) (\(note))")
+        case .connection(let m): return .connection("\(m) (\(note))")
+        case .timeout(let m): return .timeout("\(m) (\(note))")
+        case .streamCut(let m): return .streamCut("\(m) (\(note))")
+        case .invalidResponse(let m): return .invalidResponse("\(m) (\(note))")
+        case .cancelled: return .cancelled
+        }
+    }
+}

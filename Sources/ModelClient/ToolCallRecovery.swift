@@ -208,6 +208,7 @@ public enum ToolCallRecovery {
         var inString = false
         var escaped = false
         var pendingComma = false
+        var pendingSpace = ""  // whitespace after a comma, kept once we know the comma stays
         for c in text {
             if inString {
                 out.append(c)
@@ -215,9 +216,11 @@ public enum ToolCallRecovery {
                 continue
             }
             if c == "," { if pendingComma { return nil }; pendingComma = true; continue }
-            if c.isWhitespace { if !pendingComma { out.append(c) }; continue }
+            if c.isWhitespace { if pendingComma { pendingSpace.append(c) } else { out.append(c) }; continue }
             if pendingComma {
                 if c != "}" && c != "]" { out.append(",") }
+                out += pendingSpace
+                pendingSpace = ""
                 pendingComma = false
             }
             switch c {

@@ -23,6 +23,9 @@ public final class LoopbackServer: Sendable {
     }
 
     private let listenFD: Int32
+    /// A pipe whose write end `stop()` closes, waking the accept thread's poll.
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
     private let state = Mutex(State())
     private let stopped = Atomic<Bool>(false)
     private let handler: @Sendable (RecordedRequest, Int) -> ScriptedReply
@@ -50,9 +53,21 @@ public final class LoopbackServer: Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
         }
         listenFD = fd
+        var pipeFDs: [Int32] = [0, 0]
+        guard pipe(&pipeFDs) == 0 else {
+            close(fd)
+            throw LoopbackServerError(description: "pipe: \(String(cString: strerror(errno)))")
+        }
+        wakeRead = pipeFDs[0]
+        wakeWrite = pipeFDs[1]
         port = Int(UInt16(bigEndian: addr.sin_port))
         self.handler = handler
-        let thread = Thread { [self] in acceptLoop() }
+        // The accept thread keeps the server alive (a test need not hold it) until `stop()`; it
+        // blocks in poll(2) without a timeout, so a server nobody stops costs no CPU.
+        let thread = Thread { [self] in
+            while acceptOnce() {}
+            closeListener()
+        }
         thread.name = "loopback-accept"
         thread.start()
     }
@@ -63,13 +78,16 @@ public final class LoopbackServer: Sendable {
         try self.init { _, n in replies[min(n, replies.count - 1)] }
     }
 
-    deinit { stop() }
-
-    /// Stops accepting; open connections end at their next step.
+    /// Stops accepting; open connections end at their next step. Servers that are never stopped
+    /// live (idle, blocked) until the test process ends.
     public func stop() {
         if stopped.exchange(true, ordering: .relaxed) { return }
-        shutdown(listenFD, Int32(SHUT_RDWR))
+        close(wakeWrite)
+    }
+
+    private func closeListener() {
         close(listenFD)
+        close(wakeRead)
     }
 
     public var requests: [RecordedRequest] { state.withLock { $0.requests } }
@@ -78,32 +96,42 @@ public final class LoopbackServer: Sendable {
     /// When clients closed their connections (in order), to measure how fast an abort arrives.
     public var disconnectTimes: [ContinuousClock.Instant] { state.withLock { $0.disconnects } }
 
-    /// A port on which nothing listens (connection refused).
+    /// A port on which nothing listens (connection refused): bound, read, and closed again.
     public static func closedPort() -> Int {
-        guard let server = try? LoopbackServer(replies: [.hang]) else { return 9 }
-        let port = server.port
-        server.stop()
-        return port
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return 9 }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        }
+        return ok ? Int(UInt16(bigEndian: addr.sin_port)) : 9
     }
 
     // MARK: Accepting
 
-    private func acceptLoop() {
-        while !stopped.load(ordering: .relaxed) {
-            var pfd = pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)
-            guard poll(&pfd, 1, 100) > 0 else { continue }
-            let client = accept(listenFD, nil, nil)
-            if client < 0 { continue }
-            var one: Int32 = 1
-            setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let number = state.withLock { s -> Int in
-                s.connections += 1
-                return s.connections
-            }
-            let thread = Thread { [self] in serve(client, number: number) }
-            thread.name = "loopback-conn"
-            thread.start()
+    /// Waits up to 100 ms for a connection and serves it on its own thread; false once stopped.
+    private func acceptOnce() -> Bool {
+        if stopped.load(ordering: .relaxed) { return false }
+        var fds = [pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+        guard poll(&fds, 2, -1) > 0, !stopped.load(ordering: .relaxed) else { return !stopped.load(ordering: .relaxed) }
+        guard fds[0].revents & Int16(POLLIN) != 0 else { return true }
+        let client = accept(listenFD, nil, nil)
+        if client < 0 { return true }
+        var one: Int32 = 1
+        setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        let number = state.withLock { s -> Int in
+            s.connections += 1
+            return s.connections
         }
+        // A connection thread holds the server while its client is connected.
+        let thread = Thread { [self] in serve(client, number: number) }
+        thread.name = "loopback-conn"
+        thread.start()
+        return true
     }
 
     // MARK: One connection

@@ -20,11 +20,11 @@ import Testing
         let error = await task.value
         let returnLatency = ContinuousClock.now - cancelledAt
         #expect(error == .cancelled)
-        #expect(returnLatency < .milliseconds(300), "abort took \(returnLatency)")
+        #expect(returnLatency < .milliseconds(500), "abort took \(returnLatency)")
         // The server notices the closed connection too.
         while server.disconnectTimes.isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         let disconnect = try #require(server.disconnectTimes.first)
-        #expect(disconnect - cancelledAt < .milliseconds(500), "server saw the close after \(disconnect - cancelledAt)")
+        #expect(disconnect - cancelledAt < .seconds(1), "server saw the close after \(disconnect - cancelledAt)")
         print("cancellation: call returned after \(returnLatency), server saw close after \(disconnect - cancelledAt)")
     }
 
@@ -38,7 +38,7 @@ import Testing
         task.cancel()
         let error = await task.value
         #expect(error == .cancelled)
-        #expect(ContinuousClock.now - cancelledAt < .milliseconds(300))
+        #expect(ContinuousClock.now - cancelledAt < .milliseconds(500))
     }
 
     /// Cancelling during a retry backoff stops the retries.

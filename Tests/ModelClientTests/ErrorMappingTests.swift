@@ -88,7 +88,7 @@ import Testing
         }
         #expect(ContinuousClock.now - start < .seconds(2))
         #expect(error?.description.contains("retryBudget") == true)
-        #expect((2...8).contains(server.requests.count))
+        #expect((2...12).contains(server.requests.count))
     }
 
     @Test func otherClientErrorsAreNotRetried() async throws {

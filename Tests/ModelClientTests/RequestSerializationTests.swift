@@ -100,3 +100,19 @@ import Testing
         #expect(ModelEndpoint(baseURL: "https://api.moonshot.ai/v1").modelsURL == "https://api.moonshot.ai/v1/models")
     }
 }
+
+@Suite struct LoopbackDetectionTests {
+    /// Local servers bypass any configured proxy; remote ones keep libcurl's proxy rules.
+    @Test(arguments: [
+        ("http://127.0.0.1:8080/v1/chat/completions", true),
+        ("http://localhost:11434", true),
+        ("http://[::1]:8080/health", true),
+        ("http://user:pw@127.0.0.2:1/x", true),
+        ("https://api.moonshot.ai/v1", false),
+        ("http://10.0.0.5:8000", false),
+        ("http://127example.com", false),
+    ])
+    func loopback(url: String, expected: Bool) {
+        #expect(CurlConnection.isLoopback(url) == expected)
+    }
+}

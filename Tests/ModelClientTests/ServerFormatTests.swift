@@ -137,6 +137,15 @@ import Testing
         #expect(first - start < end - start)
     }
 
+    /// Some proxies and servers ignore `stream: true` and answer one JSON body: that works too.
+    @Test func jsonAnswerToAStreamedRequest() async throws {
+        let server = try LoopbackServer(replies: [.json(ChatScript(content: "whole answer", reasoning: "r").completion())])
+        let r = try await client(server).complete(request(stream: true)) { _ in }
+        #expect(r.message.content == "whole answer")
+        #expect(r.message.reasoning == "r")
+        #expect(r.usage.promptTokens == 10)
+    }
+
     @Test func connectionIsReusedAcrossRequests() async throws {
         let script = ChatScript(content: "ok")
         let server = try LoopbackServer { req, _ in script.reply(to: req) }
