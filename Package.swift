@@ -40,6 +40,12 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The language server with scripted agents, for the out-of-process suite in tests-lsp/.
+        .executableTarget(
+            name: "FixpointLSPTestServer", dependencies: ["FixpointServer", "Agent"], path: "tests-lsp/TestServer",
+            swiftSettings: strict
+        ),
+
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], swiftSettings: strict),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"], swiftSettings: strict),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: strict),

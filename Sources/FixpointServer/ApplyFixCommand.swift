@@ -43,6 +43,11 @@ extension FixpointServer {
                 skipped.append(["path": .string(change.path), "reason": .string("could not write it: \(error.localizedDescription)")])
             }
         }
+        if applied.isEmpty, !stale.isEmpty, skipped.count == stale.count {
+            // Everything the run changed was changed again since: its result no longer applies.
+            let list = stale.map { "\($0.path) (\($0.reason))" }.joined(separator: "; ")
+            throw .contentModified("\(runID) no longer applies; nothing was written: \(list)")
+        }
         finishedRuns[runID]?.applied = !applied.isEmpty
         return ["runId": .string(runID), "applied": .array(applied), "skipped": .array(skipped)]
     }

@@ -115,6 +115,10 @@ extension FixpointServer {
         progress.end(Self.summary(of: outcome.report))
         let finished = FinishedRun(id: runID, folder: folder, outcome: outcome, start: start)
         finishedRuns[runID] = finished
+        // Keep the most recent runs only: their whole-file texts can be large.
+        if finishedRuns.count > Self.finishedRunsKept, let oldest = finishedRuns.keys.min(by: { Self.runNumber($0) < Self.runNumber($1) }) {
+            finishedRuns[oldest] = nil
+        }
         if !outcome.changes.isEmpty { await offer(finished) }
         connection.reply(to: requestID, .success(outcome.report.toJSON()))
     }
@@ -130,6 +134,10 @@ extension FixpointServer {
         }
         return token
     }
+
+    static let finishedRunsKept = 16
+
+    static func runNumber(_ runID: String) -> Int { Int(runID.dropFirst("run-".count)) ?? 0 }
 
     static func summary(of report: RunReport) -> String {
         switch report.status {

@@ -26,6 +26,10 @@ enum FileEditPlanner {
         var edits: [PlannedFileEdit] = [], skipped: [SkippedFile] = []
         for change in changes {
             let uri = folder.uri(ofRelativePath: change.path)
+            guard folder.relativePath(of: uri) != nil else {
+                skipped.append(.init(path: change.path, reason: "it is outside the workspace folder \(folder.path)"))
+                continue
+            }
             let current: String?
             let version: Int?
             if let document = documents[uri] {

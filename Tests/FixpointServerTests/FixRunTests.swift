@@ -111,7 +111,8 @@ private func answering(applied: Bool) -> @Sendable (String, JSON?) -> Result<JSO
             FileChange(path: "b.txt", before: "two\n", after: "TWO\n"),
             FileChange(path: "c.txt", before: "three\n", after: "THREE\n"),
         ])
-        let client = await TestClient(runner: ScriptedRunner.gated(gate, outcome: outcome), answer: answering(applied: true))
+        // The user declines the offered edit, then asks the server to write the run to disk.
+        let client = await TestClient(runner: ScriptedRunner.gated(gate, outcome: outcome), answer: answering(applied: false))
         try await client.initialize(rootPath: folder.path)
         let a = JSON.string(folder.uri("a.txt"))
         client.notify("textDocument/didOpen", ["textDocument": ["uri": a, "languageId": "text", "version": 1, "text": "one\n"]])
@@ -125,7 +126,7 @@ private func answering(applied: Bool) -> @Sendable (String, JSON?) -> Result<JSO
         gate.open()
         _ = try await run.value
 
-        let warning = try await client.waitFor("window/showMessage")
+        let warning = try await client.waitFor("window/showMessage") { $0["type"] == 2 }
         let text = warning["message"]?.stringValue ?? ""
         #expect(text.contains("a.txt (it was edited since the run started (version 1 → 2))"))
         #expect(text.contains("c.txt (its text changed since the run started)"))
@@ -133,6 +134,25 @@ private func answering(applied: Bool) -> @Sendable (String, JSON?) -> Result<JSO
         #expect(changes.count == 1)
         #expect(changes[0]["textDocument"]?["uri"]?.stringValue?.hasSuffix("/b.txt") == true)
         #expect(folder.read("c.txt") == "changed elsewhere\n")
+
+        // Writing the run to disk now skips the stale files and says why.
+        let applied = try await client.request("workspace/executeCommand", ["command": "fixpoint.applyFix", "arguments": [["runId": "run-1"]]])
+        #expect(applied["applied"] == ["b.txt"])
+        #expect(applied["skipped"]?.arrayValue?.compactMap { $0["path"]?.stringValue } == ["a.txt", "c.txt"])
+        #expect(folder.read("a.txt") == "one\n")
+    }
+
+    @Test func applyFixOnAResultThatNoLongerAppliesIsContentModified() async throws {
+        let folder = try TempFolder(files: ["a.txt": "one\n"])
+        let outcome = FixOutcome(report: verified, changes: [FileChange(path: "a.txt", before: "one\n", after: "ONE\n")])
+        let client = await TestClient(runner: ScriptedRunner.finishing(with: outcome), answer: answering(applied: false))
+        try await client.initialize(rootPath: folder.path)
+        _ = try await client.request("workspace/executeCommand", fix())
+        try folder.write("a.txt", "one, edited by hand\n")
+        let error = try await client.requestError("workspace/executeCommand", ["command": "fixpoint.applyFix", "arguments": [["runId": "run-1"]]])
+        #expect(error.code == -32801)
+        #expect(error.message.contains("a.txt (its text changed since the run started)"))
+        #expect(folder.read("a.txt") == "one, edited by hand\n")
     }
 
     @Test func clientsWithoutApplyEditGetThePatchAsAMessage() async throws {

@@ -56,3 +56,26 @@ import Testing
         #expect(document.text == new)
     }
 }
+
+@Suite struct FileEditPlannerTests {
+    @Test func plansEditsAndSkipsWhatChangedOrEscapes() throws {
+        let folder = try TempFolder(files: ["a.txt": "a\n", "b.txt": "b on disk\n"])
+        let workspace = WorkspaceFolder(uri: DocumentURI(path: folder.path), name: "w", path: folder.path)
+        var documents = DocumentStore()
+        try documents.open(["textDocument": ["uri": .string(folder.uri("b.txt")), "languageId": "", "version": 4, "text": "b in editor\n"]])
+        let start = RunStartState(openVersions: [DocumentURI(path: folder.path + "/b.txt"): 4])
+        let (edits, skipped) = FileEditPlanner.plan([
+            FileChange(path: "a.txt", before: "a\n", after: "A\n"),
+            FileChange(path: "b.txt", before: "b in editor\n", after: "B\n"),
+            FileChange(path: "../escape.txt", before: nil, after: "x"),
+            FileChange(path: "gone.txt", before: "was here\n", after: "changed\n"),
+        ], folder: workspace, start: start, documents: documents)
+        #expect(edits.count == 2)
+        #expect(edits.first == .modify(uri: DocumentURI(path: folder.path + "/a.txt"), version: nil, range: TextRange(start: .init(line: 0, character: 0), end: .init(line: 0, character: 1)), newText: "A"))
+        #expect(edits.last?.uri == DocumentURI(path: folder.path + "/b.txt"))
+        if case .modify(_, let version, _, _) = edits.last { #expect(version == 4) } else { Issue.record("not a modification") }
+        #expect(skipped.map(\.path) == ["../escape.txt", "gone.txt"])
+        #expect(skipped.first?.reason.contains("outside the workspace folder") == true)
+        #expect(skipped.last?.reason == "it was deleted since the run started")
+    }
+}
