@@ -132,7 +132,8 @@ import Testing
         #expect(branches[0]["properties"]?["tool"]?["enum"] == ["read_file"])
         #expect(branches[0]["properties"]?["arguments"] == readFileTool.parameters)
         #expect(branches[0]["properties"]?["thought"]?["type"] == "string")
-        #expect(branches[0]["required"] == ["thought", "tool"])
+        // arguments are required too: a small model must not skip them (tools without arguments take {}).
+        #expect(branches[0]["required"] == ["thought", "tool", "arguments"])
         // Deterministic bytes: the same tools give the same request body.
         #expect(format.serialized() == ConstrainedAction.responseFormat(for: [readFileTool, submitTool]).serialized())
     }
