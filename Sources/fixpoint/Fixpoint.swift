@@ -8,6 +8,29 @@ struct Fixpoint: AsyncParsableCommand {
         version: FixpointVersion.string,
         subcommands: [ServeCommand.self, FixCommand.self, EvalCommand.self, ModelCommand.self, DoctorCommand.self]
     )
+
+    /// Like ArgumentParser's own main, but bad usage exits 2 (the documented contract) instead of 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error).rawValue == 64 {
+                printError(fullMessage(for: error))
+                printError(usageString(for: error))
+                exit(withError: ExitCode(ExitCodes.usage))
+            }
+            exit(withError: error)
+        }
+    }
+
+    private static func usageString(for error: Error) -> String {
+        "Run 'fixpoint help' or 'fixpoint <subcommand> --help' for usage."
+    }
 }
 
 enum FixpointVersion {

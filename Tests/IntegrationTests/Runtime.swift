@@ -1,0 +1,36 @@
+import ChildProcess
+import Foundation
+import ModelClient
+import Testing
+
+/// Whether the real model runtime (llama-server + the default model) is installed here.
+enum Runtime {
+    static var installed: Bool {
+        (try? LocalModelServer.locateBinary()) != nil && (try? LocalModelServer.locateModel()) != nil
+    }
+    /// CI sets FIXPOINT_REQUIRE_MODEL=1: there a missing runtime fails the tests instead of skipping them.
+    static var required: Bool { ProcessInfo.processInfo.environment["FIXPOINT_REQUIRE_MODEL"] == "1" }
+    static var shouldRun: Bool { installed || required }
+    static let skipNote: Comment = "the model runtime is not installed (run scripts/setup); these tests start a real llama-server"
+
+    /// Count of llama-server processes that are children of this test process.
+    static func ourLlamaServers() async -> Int {
+        let me = getpid()
+        let r = try? await ChildProcess.shell("pgrep -P \(me) -f llama-server | wc -l")
+        return Int(r?.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? -1
+    }
+}
+
+/// A fake llama-server: a script, for injecting the faults a real one rarely shows.
+func fakeServer(_ body: String) throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("fake-llama-\(UUID().uuidString)").path
+    try ("#!/bin/sh\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+    return path
+}
+
+func fakeModel(bytes: Int = 16) throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("fake-\(UUID().uuidString).gguf").path
+    try Data(repeating: 0x47, count: bytes).write(to: URL(fileURLWithPath: path))
+    return path
+}
