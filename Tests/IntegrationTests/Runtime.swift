@@ -16,7 +16,7 @@ enum Runtime {
     /// Count of llama-server processes that are children of this test process.
     static func ourLlamaServers() async -> Int {
         let me = getpid()
-        let r = try? await ChildProcess.shell("pgrep -P \(me) -f llama-server | wc -l")
+        let r = try? await ChildProcess.shell("pgrep -P \(me) -f [l]lama-server | wc -l")
         return Int(r?.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? -1
     }
 }
