@@ -129,11 +129,13 @@ import Testing
         let schema = try #require(format["json_schema"]?["schema"])
         let branches = try #require(schema["anyOf"]?.arrayValue)
         #expect(branches.count == 2)
-        #expect(branches[0]["properties"]?["tool"]?["enum"] == ["read_file"])
-        #expect(branches[0]["properties"]?["arguments"] == readFileTool.parameters)
+        #expect(branches[0]["properties"]?["action"]?["enum"] == ["read_file"])
+        #expect(branches[0]["properties"]?["tool_args"] == readFileTool.parameters)
         #expect(branches[0]["properties"]?["thought"]?["type"] == "string")
-        // arguments are required too: a small model must not skip them (tools without arguments take {}).
-        #expect(branches[0]["required"] == ["thought", "tool", "arguments"])
+        #expect(branches[0]["required"] == ["action", "thought", "tool_args"])
+        // Grammar builders follow the serialized (sorted) key order: the tool name must come first.
+        let keys = try #require(branches[0]["properties"]?.objectValue).keys.sorted()
+        #expect(keys == ["action", "thought", "tool_args"])
         // Deterministic bytes: the same tools give the same request body.
         #expect(format.serialized() == ConstrainedAction.responseFormat(for: [readFileTool, submitTool]).serialized())
     }
@@ -145,6 +147,8 @@ import Testing
         #expect(call.name == "read_file")
         #expect(call.arguments == "{\"path\":\"a\"}")
         #expect(call.id.hasPrefix("call_"))
+        let current = try ConstrainedAction.parse(#"{"action":"read_file","thought":"t","tool_args":{"path":"b"}}"#, knownTools: ["read_file"]).get()
+        #expect(current.call.name == "read_file" && current.call.arguments == #"{"path":"b"}"# && current.thought == "t")
         let noArgs = try ConstrainedAction.parse("```json\n{\"thought\":\"\",\"tool\":\"git_diff\"}\n```", knownTools: ["git_diff"]).get()
         #expect(noArgs.call.arguments == "{}")
     }

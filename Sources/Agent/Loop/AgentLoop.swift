@@ -166,7 +166,7 @@ final class AgentLoop {
         if consecutiveFormatErrors >= settings.maxConsecutiveFormatErrors { return .formatErrors }
         let names = tools.map(\.name).joined(separator: ", ")
         let text = mode == .constrained
-            ? "Your answer was not a valid action (\(why)). Answer with one JSON object {\"thought\": ..., \"tool\": one of [\(names)], \"arguments\": {...}}."
+            ? "Your answer was not a valid action (\(why)). Answer with one JSON object {\"action\": one of [\(names)], \"thought\": ..., \"tool_args\": {...}}."
             : "Your answer did not call a tool (\(why)). Call exactly one of the tools [\(names)] with JSON arguments; call submit when the tests pass."
         conversation.append(.user(text), kind: .nudge, step: step)
         return nil

@@ -24,7 +24,7 @@ enum SystemPrompt {
     /// In constrained mode the tools are not sent as native definitions, so the prompt lists them and
     /// the answer format.
     static func constrained(tools: [ToolDefinition]) -> String {
-        var lines = [base, "", "Answer every turn with one JSON object: {\"thought\": \"<one short sentence>\", \"tool\": \"<tool name>\", \"arguments\": {...}}.", "Tools:"]
+        var lines = [base, "", "Answer every turn with one JSON object: {\"action\": \"<tool name>\", \"thought\": \"<one short sentence>\", \"tool_args\": {...}}.", "Tools:"]
         for tool in tools {
             let properties = tool.parameters["properties"]?.objectValue ?? [:]
             let required = Set((tool.parameters["required"]?.arrayValue ?? []).compactMap(\.stringValue))
