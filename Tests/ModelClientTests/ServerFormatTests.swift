@@ -133,7 +133,7 @@ import Testing
         let first = try #require(firstDelta.withLock { $0 })
         #expect(r.message.content == "abcdefghij")
         // The first delta came well before the half-second pause at the end was over.
-        #expect(end - first >= .milliseconds(400))
+        #expect(end - first >= .milliseconds(250))  // generous: 2 loaded cores deliver late, a buffered answer gives ~0
         #expect(first - start < end - start)
     }
 
