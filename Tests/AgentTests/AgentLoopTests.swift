@@ -99,6 +99,9 @@ import Testing
         #expect(outcome.report.status == .noPatch)
         #expect(outcome.report.endReason == .submitted)
         #expect(outcome.report.tests.after == nil)
+        // The first give-up is questioned once (the tests fail and nothing changed); the second ends the run.
+        #expect(outcome.report.steps == 2)
+        #expect(model.requests[1].messages.last?.content?.hasPrefix("Nothing has been changed yet") == true)
     }
 
     @Test func proseInsteadOfCallsEndsWithFormatErrors() async throws {

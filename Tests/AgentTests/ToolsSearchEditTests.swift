@@ -194,3 +194,26 @@ import Testing
         #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: f.outside + "/secret.txt")), as: UTF8.self) == "top secret\n")
     }
 }
+
+@Suite struct EditFileFallbackTests {
+    @Test func onlyTheChangedLinesAreReplacedWhenNeighboursWereMisquoted() async throws {
+        let fixture = try ToolsFixture()
+        try fixture.write("n.py", "def is_even(n):\n    \"\"\"Doc.\"\"\"\n    return n % 2 == 1\n")
+        defer { fixture.remove() }
+        let out = try await fixture.call("edit_file", [
+            "path": "n.py", "old_text": "def is_even(n):\n    return n % 2 == 1", "new_text": "def is_even(n):\n    return n % 2 == 0",
+        ])
+        #expect(out.contains("only the changed lines"))
+        #expect(try fixture.read("n.py") == "def is_even(n):\n    \"\"\"Doc.\"\"\"\n    return n % 2 == 0\n")
+    }
+
+    @Test func anAmbiguousChangedCoreIsStillRefused() async throws {
+        let fixture = try ToolsFixture()
+        try fixture.write("n.py", "a\nx = 1\nb\nx = 1\n")
+        defer { fixture.remove() }
+        await #expect(throws: ToolError.self) {
+            _ = try await fixture.call("edit_file", ["path": "n.py", "old_text": "c\nx = 1", "new_text": "c\nx = 2"])
+        }
+        #expect(try fixture.read("n.py") == "a\nx = 1\nb\nx = 1\n")
+    }
+}

@@ -29,6 +29,7 @@ final class AgentLoop {
     /// so a small model stuck on one call has to do something else.
     private var excludedTools: Set<String> = []
     private let latestTests = LatestTestRun()
+    private var submitObjected = false
     private var turnsWithoutCalls = 0
     /// Calibrated from the server's prompt token counts: tokens per byte of request body.
     private var tokensPerByte = 0.3
@@ -134,7 +135,7 @@ final class AgentLoop {
                 let output = await execute(call)
                 conversation.append(.tool(callID: call.id, name: call.name, content: output), kind: .observation, step: step,
                                     callSummary: Self.summary(of: call))
-                if call.name == SubmitTool.name { return .submitted }
+                if call.name == SubmitTool.name, !output.hasPrefix(Self.objectionPrefix) { return .submitted }
             }
             consecutiveFormatErrors = 0
             return nil
@@ -156,7 +157,7 @@ final class AgentLoop {
             conversation.append(.user("Result of \(Self.summary(of: call)):\n\(output)"), kind: .observation, step: step,
                                 callSummary: Self.summary(of: call))
             consecutiveFormatErrors = 0
-            return call.name == SubmitTool.name ? .submitted : nil
+            return call.name == SubmitTool.name && !output.hasPrefix(Self.objectionPrefix) ? .submitted : nil
         }
     }
 
@@ -176,6 +177,11 @@ final class AgentLoop {
 
     private func execute(_ call: ToolCall) async -> String {
         toolCalls += 1
+        if call.name == SubmitTool.name, let objection = submitObjection() {
+            record("format_error", "submit without a change while the tests fail; asked to continue")
+            journal.record("tool_call", trajectory: settings.index, step: step, ["name": .string(call.name), "arguments": .string(call.arguments), "id": .string(call.id), "refused": .bool(true)])
+            return objection
+        }
         let began = Date()
         emit(.toolCall, tool: call.name, summary: Self.summary(of: call))
         journal.record("tool_call", trajectory: settings.index, step: step, ["name": .string(call.name), "arguments": .string(call.arguments), "id": .string(call.id)])
@@ -210,6 +216,14 @@ final class AgentLoop {
         ])
         emit(.observation, tool: call.name, summary: (failed ? "error: " : "") + Self.firstLine(output))
         return output
+    }
+
+    /// The first `submit` with nothing changed while the tests fail is answered with a push to keep
+    /// going (small models give up after one failed edit); a second `submit` ends the run.
+    private func submitObjection() -> String? {
+        guard !submitObjected, (try? snapshot.diff())?.isEmpty ?? false, settings.testsFailedBefore else { return nil }
+        submitObjected = true
+        return Self.objectionPrefix + " and the tests still fail, so the issue is not fixed. Make the fix with edit_file (copy old_text exactly from read_file), then run_tests. Call submit again only if you really cannot fix it."
     }
 
     /// Observations are bounded by the context: a quarter of it at most, and 16 KiB.
@@ -267,6 +281,8 @@ final class AgentLoop {
         mode == .constrained || settings.actionMode == .constrained
             ? SystemPrompt.constrained(tools: registry.definitions) : SystemPrompt.base
     }
+
+    static let objectionPrefix = "Nothing has been changed yet"
 
     /// Tools that only look; when the model loops on them it is steered towards acting.
     static let lookingTools: Set<String> = ["read_file", "search", "list_files", "git_diff"]

@@ -18,6 +18,8 @@ struct TrajectorySettings: Sendable {
     var allowRunCommand: Bool
     var commandTimeout: Double
     var maxConsecutiveFormatErrors = 8
+    /// Whether the test command failed on the base: a `submit` with no change is then questioned once.
+    var testsFailedBefore = false
     /// Observations kept verbatim when a compaction stubs old ones.
     var keepObservations = 6
     /// Turns kept verbatim when a compaction folds history into the ledger.

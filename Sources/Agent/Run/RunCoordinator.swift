@@ -41,7 +41,7 @@ struct RunCoordinator {
         let count = request.heavy
         let finished: [Finished] = await withTaskGroup(of: Finished?.self) { group in
             for index in 0..<count {
-                group.addTask { await runTrajectory(index: index, of: count, issueMessage: issueMessage) }
+                group.addTask { await runTrajectory(index: index, of: count, issueMessage: issueMessage, testsFailedBefore: !before.passed) }
             }
             var all: [Finished] = []
             for await f in group { if let f { all.append(f) } }
@@ -50,7 +50,7 @@ struct RunCoordinator {
         return assemble(finished, before: before)
     }
 
-    private func runTrajectory(index: Int, of count: Int, issueMessage: String) async -> Finished? {
+    private func runTrajectory(index: Int, of count: Int, issueMessage: String, testsFailedBefore: Bool) async -> Finished? {
         // A single run works in the base snapshot itself; parallel runs each get their own copy.
         let snapshot: Snapshot
         if count == 1 { snapshot = base } else {
@@ -59,13 +59,14 @@ struct RunCoordinator {
         }
         defer { if count > 1 { snapshot.remove() } }
         let seed = index
-        let settings = TrajectorySettings(
+        var settings = TrajectorySettings(
             index: index, seed: count > 1 ? seed : nil, issue: request.issue, testCommand: request.testCommand,
             maxSteps: request.maxSteps, maxTokensPerStep: request.maxTokensPerStep, tokenBudget: request.tokenBudget,
             deadline: request.timeLimit.map { started.timeIntervalSinceReferenceDate + $0 },
             contextSize: model.contextSize, actionMode: options.actionMode ?? model.defaultActionMode, model: model.modelName,
             temperature: options.temperature ?? (count > 1 ? 0.7 : 0.2), allowRunCommand: request.allowRunCommand,
             commandTimeout: request.commandTimeout)
+        settings.testsFailedBefore = testsFailedBefore
         let loop = AgentLoop(settings: settings, model: model.model, snapshot: snapshot, journal: journal, onEvent: onEvent)
         let outcome = await loop.run(issueMessage: issueMessage)
 

@@ -59,6 +59,17 @@ public struct EditFileTool: AgentTool {
                 note = " (the line numbers copied from read_file were left out of old_text)"
             }
         }
+        // Small models also quote unchanged neighbour lines wrongly (skipping a docstring, say). When
+        // only the lines that actually change are found, once, edit just those — and say so.
+        if ranges.isEmpty, let core = Self.changedCore(old: oldText, new: newText) {
+            let coreRanges = text.ranges(of: core.old)
+            if coreRanges.count == 1 {
+                ranges = coreRanges
+                oldText = core.old
+                newText = core.new
+                note = " (old_text did not match exactly; only the changed lines were found and replaced — check the result)"
+            }
+        }
         guard ranges.count == 1, let range = ranges.first else {
             if ranges.isEmpty { throw ToolError(notFound(oldText, in: text, shown: shown)) }
             let lines = ranges.map { String(lineNumber(of: $0.lowerBound, in: text)) }
@@ -75,6 +86,23 @@ public struct EditFileTool: AgentTool {
         let newCount = max(TextFile.lines(newText).count, newText.isEmpty ? 0 : 1)
         return "Edited \(shown): replaced \(oldCount) line\(oldCount == 1 ? "" : "s") at line \(firstLine) with \(newCount) line\(newCount == 1 ? "" : "s")\(note).\n"
             + snippet(of: updated, around: firstLine, count: max(newCount, 1))
+    }
+
+    /// The lines that differ between old and new once their common leading and trailing lines are
+    /// dropped; nil when nothing would be left to find (a pure insertion) or nothing was dropped.
+    static func changedCore(old: String, new: String) -> (old: String, new: String)? {
+        let oldLines = old.split(separator: "\n", omittingEmptySubsequences: false)
+        let newLines = new.split(separator: "\n", omittingEmptySubsequences: false)
+        var head = 0
+        while head < min(oldLines.count, newLines.count), oldLines[head] == newLines[head] { head += 1 }
+        var tail = 0
+        while tail < min(oldLines.count, newLines.count) - head,
+              oldLines[oldLines.count - 1 - tail] == newLines[newLines.count - 1 - tail] { tail += 1 }
+        guard head + tail > 0 else { return nil }
+        let coreOld = oldLines[head..<(oldLines.count - tail)].joined(separator: "\n")
+        let coreNew = newLines[head..<(newLines.count - tail)].joined(separator: "\n")
+        guard !coreOld.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return (coreOld, coreNew)
     }
 
     /// `text` with a read_file prefix (`   12| `) removed from every line, or nil unless every
