@@ -50,6 +50,19 @@ import Testing
         #expect(try fingerprint(fixture.repo) == before)
     }
 
+    @Test func dirtyIndexSnapshotsTheWorkingTreeAndLeavesTheIndexAlone() throws {
+        let fixture = try Fixture(files: ["f.txt": "committed\n"])
+        try fixture.write("f.txt", "staged\n")
+        try fixture.git("add", "f.txt")
+        try fixture.write("f.txt", "working tree\n")
+        let before = try fingerprint(fixture.repo)
+        let snapshot = try fixture.snapshot()
+        defer { snapshot.remove() }
+        #expect(fixture.read("f.txt", in: snapshot.directory) == "working tree\n")
+        #expect(try fixture.git("show", ":f.txt").stdout == "staged\n")
+        #expect(try fingerprint(fixture.repo) == before)
+    }
+
     @Test func parallelSnapshotsAreIsolated() throws {
         let fixture = try Fixture(files: ["shared.txt": "base\n"])
         let first = try fixture.snapshot()
