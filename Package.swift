@@ -38,6 +38,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Benchmark of the Git layer against the git CLI (scripts/bench-git.sh); not shipped.
+        .executableTarget(name: "GitBench", dependencies: ["Git"], path: "Benchmarks/GitBench", swiftSettings: strict),
+
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], swiftSettings: strict),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"], swiftSettings: strict),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: strict),

@@ -52,6 +52,9 @@ public final class Snapshot: Sendable {
         }
         let paths = try user.withHandle { (repo) throws(GitError) -> [String] in try userFilePaths(repo) }
         let root = (root ?? SnapshotRegistry.defaultRoot).trimmingTrailingSlash
+        guard !(root + "/").hasPrefix(userWorkdir + "/") else {
+            throw GitError.fixpoint("snapshot \(userWorkdir)", "the snapshot folder \(root) is inside the repository; set FIXPOINT_SNAPSHOT_DIR to a folder outside it")
+        }
         let directory = try SnapshotRegistry.claimDirectory(in: root)
         do {
             var copier = TreeCopier(destination: directory)

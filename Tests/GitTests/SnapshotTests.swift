@@ -143,6 +143,14 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: crashedDirectory))
     }
 
+    @Test func refusesASnapshotRootInsideTheRepository() throws {
+        let fixture = try Fixture(files: ["f.txt": "x\n"])
+        let before = try fingerprint(fixture.repo)
+        let error = try #require(throws: GitError.self) { try Snapshot.create(from: fixture.repo, root: fixture.repo + "/.snapshots") }
+        #expect(error.message.contains("FIXPOINT_SNAPSHOT_DIR"))
+        #expect(try fingerprint(fixture.repo) == before)
+    }
+
     @Test func deinitRemovesTheDirectory() throws {
         let fixture = try Fixture(files: ["f.txt": "x\n"])
         var directory = ""
