@@ -70,3 +70,19 @@ import Testing
         #expect(results.count == 8 && results.allSatisfy { $0 == expected })
     }
 }
+
+@Suite struct BlockingWorkTests {
+    @Test func runsOffThePoolAndPassesResultsAndErrorsThrough() async throws {
+        let fixture = try Fixture(files: ["f.txt": "x\n"])
+        let path = fixture.repo, root = fixture.snapshots
+        let snapshot = try await runBlocking { try Snapshot.create(from: path, root: root) }
+        defer { snapshot.remove() }
+        #expect(try await runBlocking { try snapshot.changedFiles() } == [])
+        // The kernel's name for the thread the work ran on (not a cooperative-pool worker).
+        let threadName = try await runBlocking {
+            ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(threadName == blockingThreadName)
+        await #expect(throws: GitError.self) { try await runBlocking { try Repository.open(at: "/nonexistent/repo") } }
+    }
+}
