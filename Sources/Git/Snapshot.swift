@@ -107,7 +107,7 @@ public final class Snapshot: Sendable {
         let commit = baseCommit
         return try repository.withHandle { (repo) throws(GitError) -> String? in
             try readBlob(repo, spec: "\(commit):\(path)").map { String(decoding: $0, as: UTF8.self) }
-        }.map { $0 }
+        }
     }
 
     /// Deletes the snapshot directory. Idempotent; also runs when the snapshot is deallocated.

@@ -127,6 +127,18 @@ import Testing
         #expect(garbage.kind == .unparsable)
     }
 
+    @Test func laterPatchesEditAndDeleteFilesEarlierPatchesCreated() throws {
+        let (fixture, snapshot) = try snapshot(["base.txt": "b\n"])
+        defer { snapshot.remove(); withExtendedLifetime(fixture) {} }
+        _ = try snapshot.apply(patch: "diff --git a/made.txt b/made.txt\nnew file mode 100644\n--- /dev/null\n+++ b/made.txt\n@@ -0,0 +1,2 @@\n+one\n+two\n")
+        _ = try snapshot.apply(patch: "diff --git a/made.txt b/made.txt\n--- a/made.txt\n+++ b/made.txt\n@@ -1,2 +1,2 @@\n one\n-two\n+TWO\n")
+        #expect(fixture.read("made.txt", in: snapshot.directory) == "one\nTWO\n")
+        try fixture.write("by-hand.txt", "x\n", inSnapshot: snapshot)
+        _ = try snapshot.apply(patch: "diff --git a/by-hand.txt b/by-hand.txt\ndeleted file mode 100644\n--- a/by-hand.txt\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\n")
+        #expect(fixture.read("by-hand.txt", in: snapshot.directory) == nil)
+        #expect(try snapshot.changedFiles() == ["made.txt"])
+    }
+
     @Test func secondHunkFollowsTheFirstOnesShift() throws {
         let (fixture, snapshot) = try snapshot(["f.txt": Self.twenty])
         defer { snapshot.remove(); withExtendedLifetime(fixture) {} }
