@@ -54,6 +54,16 @@ extension Snapshot {
             try GitError.check(git_commit_tree(&tree, commitObject), "read snapshot base tree")
             defer { git_tree_free(tree) }
 
+            // The diff goes base tree → index → files, so the index's stat cache spares hashing
+            // unchanged files. The agent may have staged or committed things with the git CLI, so
+            // the in-memory index is first reset to the base; entries whose id is unchanged keep
+            // their stat data. Nothing is written to disk.
+            var index: OpaquePointer?
+            try GitError.check(git_repository_index(&index, repo), "open snapshot index")
+            defer { git_index_free(index) }
+            try GitError.check(git_index_read(index, 0), "read snapshot index")
+            try GitError.check(git_index_read_tree(index, tree), "reset snapshot index to the base")
+
             var options = git_diff_options()
             try GitError.check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "initialise diff options")
             options.flags = GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
@@ -68,7 +78,7 @@ extension Snapshot {
                 return filter.shouldSkip(delta.pointee) ? 1 : 0
             }
             var diff: OpaquePointer?
-            try GitError.check(git_diff_tree_to_workdir(&diff, repo, tree, &options), "diff the snapshot against its base")
+            try GitError.check(git_diff_tree_to_workdir_with_index(&diff, repo, tree, &options), "diff the snapshot against its base")
             defer { git_diff_free(diff) }
 
             var findOptions = git_diff_find_options()

@@ -63,6 +63,28 @@ import Testing
         #expect(try fingerprint(fixture.repo) == before)
     }
 
+    @Test func gitCommandsTheAgentRunsInsideTheSnapshotDoNotChangeTheDiff() throws {
+        let fixture = try Fixture(files: ["a.txt": "a\n", "b.txt": "b\n", "c.txt": "c\n", "d.txt": "d\n"])
+        let snapshot = try fixture.snapshot()
+        defer { snapshot.remove() }
+        try fixture.write("a.txt", "a changed\n", inSnapshot: snapshot)
+        try fixture.write("new.txt", "new\n", inSnapshot: snapshot)
+        try run(["sh", "-c", "git add -A && git -c user.name=x -c user.email=x@x commit -qm agent"], in: snapshot.directory)
+        try fixture.write("c.txt", "c staged\n", inSnapshot: snapshot)
+        try run(["git", "add", "c.txt"], in: snapshot.directory)
+        try fixture.write("c.txt", "c staged then edited\n", inSnapshot: snapshot)
+        try run(["git", "rm", "-q", "--cached", "b.txt"], in: snapshot.directory)
+        try run(["git", "rm", "-q", "d.txt"], in: snapshot.directory)
+        try fixture.write("late.txt", "late\n", inSnapshot: snapshot)
+        try run(["git", "add", "late.txt"], in: snapshot.directory)
+
+        #expect(try snapshot.changedFiles() == ["a.txt", "c.txt", "d.txt", "late.txt", "new.txt"])
+        let check = try snapshot.fork()
+        defer { check.remove() }
+        try run(["git", "apply", "-"], in: check.directory, stdin: try snapshot.diff())
+        #expect(workingFiles(check.directory) == workingFiles(snapshot.directory))
+    }
+
     @Test func parallelSnapshotsAreIsolated() throws {
         let fixture = try Fixture(files: ["shared.txt": "base\n"])
         let first = try fixture.snapshot()
