@@ -190,3 +190,25 @@ extension Fixture {
         try writeBytes(path, Array(text.utf8), in: snapshot.directory)
     }
 }
+
+@Suite struct CancelledRunTests {
+    @Test func aCancelledRunLeavesNoSnapshotAndAnUntouchedRepository() async throws {
+        let fixture = try Fixture(files: ["f.txt": "x\n"])
+        try fixture.write("f.txt", "dirty\n")
+        let before = try fingerprint(fixture.repo)
+        let path = fixture.repo, root = fixture.snapshots
+        let run = Task { () throws -> String in
+            let snapshot = try await runBlocking { try Snapshot.create(from: path, root: root) }
+            try put(snapshot.directory, "f.txt", Array("agent\n".utf8))
+            try put(snapshot.directory, "new.txt", Array("agent\n".utf8))
+            try await Task.sleep(for: .seconds(60))  // the agent "working" when the user cancels
+            return snapshot.directory
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        run.cancel()
+        let outcome = await run.result
+        #expect(throws: CancellationError.self) { try outcome.get() }
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).isEmpty)
+        #expect(try fingerprint(fixture.repo) == before)
+    }
+}
