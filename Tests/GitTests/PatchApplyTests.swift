@@ -139,6 +139,34 @@ import Testing
         #expect(try snapshot.changedFiles() == ["made.txt"])
     }
 
+    @Test func relocationWorksForQuotedUnicodeAndSpacedPaths() throws {
+        let (fixture, snapshot) = try snapshot(["café/naïve.txt": Self.twenty, "dir with space/a b.txt": Self.twenty])
+        defer { snapshot.remove(); withExtendedLifetime(fixture) {} }
+        // git's quoting for non-ASCII names and its trailing tab for names with spaces; stale line numbers.
+        let patch = """
+        diff --git "a/caf\\303\\251/na\\303\\257ve.txt" "b/caf\\303\\251/na\\303\\257ve.txt"
+        --- "a/caf\\303\\251/na\\303\\257ve.txt"
+        +++ "b/caf\\303\\251/na\\303\\257ve.txt"
+        @@ -1,2 +1,2 @@
+         line 14
+        -line 15
+        +fifteen
+        diff --git a/dir with space/a b.txt b/dir with space/a b.txt
+        --- a/dir with space/a b.txt\t
+        +++ b/dir with space/a b.txt\t
+        @@ -1,2 +1,2 @@
+         line 4
+        -line 5
+        +five
+
+        """
+        let result = try snapshot.apply(patch: patch)
+        #expect(result.filesChanged == ["café/naïve.txt", "dir with space/a b.txt"])
+        #expect(result.relocatedHunks.count == 2)
+        #expect(fixture.read("café/naïve.txt", in: snapshot.directory)?.contains("fifteen\n") == true)
+        #expect(fixture.read("dir with space/a b.txt", in: snapshot.directory)?.contains("five\n") == true)
+    }
+
     @Test func secondHunkFollowsTheFirstOnesShift() throws {
         let (fixture, snapshot) = try snapshot(["f.txt": Self.twenty])
         defer { snapshot.remove(); withExtendedLifetime(fixture) {} }
