@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Git
 
@@ -72,6 +73,27 @@ import Testing
 }
 
 @Suite struct BlockingWorkTests {
+    /// Three jobs that each wait until all three are running: on the two-thread cooperative pool the
+    /// third could never start while two block, so they would time out.
+    @Test func blockingJobsDoNotOccupyTheCooperativePool() async throws {
+        final class Counter: Sendable { let value = Atomic<Int>(0) }
+        let running = Counter()
+        let allMet = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<3 {
+                group.addTask {
+                    try await runBlocking {
+                        running.value.add(1, ordering: .sequentiallyConsistent)
+                        let deadline = Date().addingTimeInterval(10)
+                        while running.value.load(ordering: .sequentiallyConsistent) < 3 && Date() < deadline { usleep(1000) }
+                        return running.value.load(ordering: .sequentiallyConsistent) >= 3
+                    }
+                }
+            }
+            return try await group.reduce(true) { $0 && $1 }
+        }
+        #expect(allMet)
+    }
+
     @Test func runsOffThePoolAndPassesResultsAndErrorsThrough() async throws {
         let fixture = try Fixture(files: ["f.txt": "x\n"])
         let path = fixture.repo, root = fixture.snapshots

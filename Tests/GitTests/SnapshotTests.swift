@@ -212,3 +212,22 @@ extension Fixture {
         #expect(try fingerprint(fixture.repo) == before)
     }
 }
+
+@Suite struct ConcurrentSnapshotTests {
+    @Test func snapshotsOfOneRepositoryCreatedAtOnceAreCompleteAndDistinct() async throws {
+        let fixture = try Fixture(files: ["a.txt": "a\n", "src/b.txt": "b\n"])
+        try fixture.write("untracked.txt", "u\n")
+        let path = fixture.repo, root = fixture.snapshots
+        let snapshots = try await withThrowingTaskGroup(of: Snapshot.self) { group in
+            for _ in 0..<4 { group.addTask { try await runBlocking { try Snapshot.create(from: path, root: root) } } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        defer { snapshots.forEach { $0.remove() } }
+        #expect(Set(snapshots.map(\.directory)).count == 4)
+        for (index, snapshot) in snapshots.enumerated() {
+            #expect(workingFiles(snapshot.directory) == workingFiles(fixture.repo))
+            try put(snapshot.directory, "mine.txt", Array("\(index)\n".utf8))
+        }
+        for snapshot in snapshots { #expect(try snapshot.changedFiles() == ["mine.txt"]) }
+    }
+}
