@@ -45,6 +45,8 @@ let package = Package(
             name: "FixpointLSPTestServer", dependencies: ["FixpointServer", "Agent"], path: "tests-lsp/TestServer",
             swiftSettings: strict
         ),
+        // Benchmark of the Git layer against the git CLI (scripts/bench-git.sh); not shipped.
+        .executableTarget(name: "GitBench", dependencies: ["Git"], path: "Benchmarks/GitBench", swiftSettings: strict),
 
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], swiftSettings: strict),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"], swiftSettings: strict),

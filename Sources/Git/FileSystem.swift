@@ -86,15 +86,33 @@ enum FileSystem {
         fchmod(fd, executable ? 0o755 : 0o644)
     }
 
-    /// Copies a regular file or a symbolic link (as a link), keeping the executable bit.
+    /// Copies a regular file or a symbolic link (as a link), keeping the executable bit and the
+    /// modification time. Keeping the time matters: an index entry whose file is as new as the index
+    /// itself is "racily clean" and libgit2 re-hashes it on every diff.
     static func copy(_ source: String, to destination: String) throws(GitError) {
+        var info = stat()
+        guard lstat(source, &info) == 0 else { return }
         switch node(at: source) {
         case .file(let executable):
             try write(read(source), to: destination, executable: executable)
         case .symlink(let target):
             guard symlink(target, destination) == 0 else { throw posixError("create link \(destination)") }
         default:
-            break
+            return
+        }
+        var times = [info.st_atim, info.st_mtim]
+        utimensat(AT_FDCWD, destination, &times, AT_SYMLINK_NOFOLLOW)
+    }
+
+    /// Sets the modification time of every file under `root` (not `.git`) `seconds` into the past.
+    static func backdateFiles(under root: String, by seconds: Int) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var times = [timespec(tv_sec: now.tv_sec - seconds, tv_nsec: 0), timespec(tv_sec: now.tv_sec - seconds, tv_nsec: 0)]
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return }
+        while let relative = enumerator.nextObject() as? String {
+            if relative == ".git" { enumerator.skipDescendants(); continue }
+            utimensat(AT_FDCWD, root + "/" + relative, &times, AT_SYMLINK_NOFOLLOW)
         }
     }
 

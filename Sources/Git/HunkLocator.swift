@@ -43,7 +43,11 @@ enum HunkLocator {
                                      message: "the hunk's lines are not at line \(stated + 1) and match at \(candidates.count) other places (lines \(candidates.prefix(8).map { String($0 + 1) }.joined(separator: ", "))); add context lines so it matches once")
                 }
                 start = candidates[0]
-                notes.append("\(path): hunk \(number) (\(hunk.header)) applied at line \(start + 1) instead of line \(stated + 1): its lines match exactly there and nowhere else")
+            }
+            let written = stated - drift
+            if start != written && !preimage.isEmpty {
+                let why = start == stated ? "by the same offset as the hunk before it" : "and nowhere else"
+                notes.append("\(path): hunk \(number) (\(hunk.header)) applied at line \(start + 1) instead of line \(written + 1): its lines match exactly there, \(why)")
             }
             if hunk.declaredOldCount != hunk.oldCount || hunk.declaredNewCount != hunk.newCount {
                 notes.append("\(path): hunk \(number) (\(hunk.header)) has \(hunk.oldCount) old and \(hunk.newCount) new lines; header line counts corrected")

@@ -103,6 +103,12 @@ struct PatchText {
                 if file.newPath == nil { out.append("deleted file mode 100644") }
             }
             out += file.headerLines
+            if !file.isBinary, file.hunks.isEmpty, !file.headerLines.contains(where: { $0.hasPrefix("--- ") }),
+               file.oldPath == nil || file.newPath == nil, let names = Self.gitHeaderNames(file.headerLines.first) {
+                // An empty file created or deleted: git writes no ---/+++ lines, libgit2 1.5 needs them.
+                out.append(file.oldPath == nil ? "--- /dev/null" : "--- \(names.old)")
+                out.append(file.newPath == nil ? "+++ /dev/null" : "+++ \(names.new)")
+            }
             var shift = 0
             for (hunkIndex, hunk) in file.hunks.enumerated() {
                 let oldStart = oldStarts[fileIndex][hunkIndex]
@@ -134,6 +140,20 @@ struct PatchText {
         }
         return Hunk(header: line, oldStart: oldStart, newStart: newStart, declaredOldCount: count(parts[1]),
                     declaredNewCount: count(parts[2]), section: section, lines: [])
+    }
+
+    /// The two names of a `diff --git` line exactly as written (quoted or not) when both sides are
+    /// the same file, as for a created or deleted file.
+    static func gitHeaderNames(_ line: String?) -> (old: String, new: String)? {
+        guard let line, line.hasPrefix("diff --git ") else { return nil }
+        let rest = String(line.dropFirst("diff --git ".count))
+        if rest.hasPrefix("\"") {
+            let parts = splitQuoted(rest)
+            return parts.count == 2 ? (parts[0], parts[1]) : nil
+        }
+        guard rest.count % 2 == 1 else { return nil }
+        let half = (rest.count - 1) / 2
+        return (String(rest.prefix(half)), String(rest.suffix(half)))
     }
 
     /// Paths from `diff --git a/x b/y` (unquoted names without spaces are split at " b/").

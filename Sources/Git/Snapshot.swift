@@ -52,6 +52,9 @@ public final class Snapshot: Sendable {
         }
         let paths = try user.withHandle { (repo) throws(GitError) -> [String] in try userFilePaths(repo) }
         let root = (root ?? SnapshotRegistry.defaultRoot).trimmingTrailingSlash
+        guard !(root + "/").hasPrefix(userWorkdir + "/") else {
+            throw GitError.fixpoint("snapshot \(userWorkdir)", "the snapshot folder \(root) is inside the repository; set FIXPOINT_SNAPSHOT_DIR to a folder outside it")
+        }
         let directory = try SnapshotRegistry.claimDirectory(in: root)
         do {
             var copier = TreeCopier(destination: directory)
@@ -104,7 +107,7 @@ public final class Snapshot: Sendable {
         let commit = baseCommit
         return try repository.withHandle { (repo) throws(GitError) -> String? in
             try readBlob(repo, spec: "\(commit):\(path)").map { String(decoding: $0, as: UTF8.self) }
-        }.map { $0 }
+        }
     }
 
     /// Deletes the snapshot directory. Idempotent; also runs when the snapshot is deallocated.

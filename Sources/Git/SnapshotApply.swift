@@ -60,12 +60,10 @@ extension Snapshot {
                 defer { git_diff_free(diff) }
                 var options = git_apply_options()
                 try GitError.check(git_apply_options_init(&options, UInt32(GIT_APPLY_OPTIONS_VERSION)), "initialise apply options")
-                options.flags = GIT_APPLY_CHECK.rawValue
-                try GitError.check(git_apply(repo, diff, GIT_APPLY_LOCATION_WORKDIR, &options), "check patch")
-                if !checkOnly {
-                    options.flags = 0
-                    try GitError.check(git_apply(repo, diff, GIT_APPLY_LOCATION_WORKDIR, &options), "apply patch")
-                }
+                // git_apply computes every file's result in memory before checkout writes any of
+                // them, so one call is already all-or-nothing; CHECK stops before the writing.
+                options.flags = checkOnly ? GIT_APPLY_CHECK.rawValue : 0
+                try GitError.check(git_apply(repo, diff, GIT_APPLY_LOCATION_WORKDIR, &options), checkOnly ? "check patch" : "apply patch")
                 return deltaPaths(diff!)
             })
         } catch {

@@ -6,11 +6,25 @@ extension Snapshot {
     /// end of file". New caches and build outputs are left out (see `BuildOutputExclusions`).
     public func diff() throws(GitError) -> String {
         try withWorkingDiff { (diff) throws(GitError) -> String in
-            var buffer = git_buf()
-            defer { git_buf_dispose(&buffer) }
-            try GitError.check(git_diff_to_buf(&buffer, diff, GIT_DIFF_FORMAT_PATCH), "format the snapshot diff")
-            guard buffer.size > 0, let pointer = buffer.ptr else { return "" }
-            return String(decoding: UnsafeRawBufferPointer(start: pointer, count: buffer.size), as: UTF8.self)
+            final class Collector { var bytes: [UInt8] = [] }
+            let collector = Collector()
+            let code = git_diff_print(diff, GIT_DIFF_FORMAT_PATCH, { delta, _, line, payload in
+                guard let line = line?.pointee, let payload else { return 0 }
+                let collector = Unmanaged<Collector>.fromOpaque(payload).takeUnretainedValue()
+                let origin = UInt8(bitPattern: line.origin)
+                if origin == UInt8(ascii: "+") || origin == UInt8(ascii: "-") || origin == UInt8(ascii: " ") {
+                    collector.bytes.append(origin)
+                }
+                let content = UnsafeRawBufferPointer(start: line.content, count: line.content_len)
+                if line.origin == CChar(bitPattern: UInt8(ascii: "F")) {
+                    collector.bytes += Array(gitStyleFileHeader(String(decoding: content, as: UTF8.self), emptyFile: delta.map(isEmptyFileAddOrDelete) ?? false).utf8)
+                } else {
+                    collector.bytes += content
+                }
+                return 0
+            }, Unmanaged.passUnretained(collector).toOpaque())
+            try GitError.check(code, "format the snapshot diff")
+            return String(decoding: collector.bytes, as: UTF8.self)
         }
     }
 
@@ -40,6 +54,16 @@ extension Snapshot {
             try GitError.check(git_commit_tree(&tree, commitObject), "read snapshot base tree")
             defer { git_tree_free(tree) }
 
+            // The diff goes base tree → index → files, so the index's stat cache spares hashing
+            // unchanged files. The agent may have staged or committed things with the git CLI, so
+            // the in-memory index is first reset to the base; entries whose id is unchanged keep
+            // their stat data. Nothing is written to disk.
+            var index: OpaquePointer?
+            try GitError.check(git_repository_index(&index, repo), "open snapshot index")
+            defer { git_index_free(index) }
+            try GitError.check(git_index_read(index, 0), "read snapshot index")
+            try GitError.check(git_index_read_tree(index, tree), "reset snapshot index to the base")
+
             var options = git_diff_options()
             try GitError.check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "initialise diff options")
             options.flags = GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
@@ -54,7 +78,7 @@ extension Snapshot {
                 return filter.shouldSkip(delta.pointee) ? 1 : 0
             }
             var diff: OpaquePointer?
-            try GitError.check(git_diff_tree_to_workdir(&diff, repo, tree, &options), "diff the snapshot against its base")
+            try GitError.check(git_diff_tree_to_workdir_with_index(&diff, repo, tree, &options), "diff the snapshot against its base")
             defer { git_diff_free(diff) }
 
             var findOptions = git_diff_find_options()
@@ -78,5 +102,27 @@ private final class NewFileFilter {
         let fullPath = directory + "/" + String(cString: path)
         guard case .file = FileSystem.node(at: fullPath), let header = FileSystem.readPrefix(fullPath, count: 64) else { return false }
         return BuildOutputExclusions.isCompiledBinary(header: header)
+    }
+}
+
+/// git ends a `---`/`+++` line whose (unquoted) path contains a space with a tab, so that tools
+/// that read "path<TAB>timestamp" find the whole name; libgit2 does not. Match git.
+/// git also writes no `---`/`+++` lines when an empty file is created or deleted (`emptyFile`).
+func gitStyleFileHeader(_ header: String, emptyFile: Bool) -> String {
+    var lines = header.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    if emptyFile { lines.removeAll { $0.hasPrefix("--- ") || $0.hasPrefix("+++ ") } }
+    for index in lines.indices where lines[index].hasPrefix("--- ") || lines[index].hasPrefix("+++ ") {
+        let name = lines[index].dropFirst(4)
+        if name.contains(" "), !name.hasSuffix("\t") { lines[index] += "\t" }
+    }
+    return lines.joined(separator: "\n")
+}
+
+private func isEmptyFileAddOrDelete(_ delta: UnsafePointer<git_diff_delta>) -> Bool {
+    let delta = delta.pointee
+    switch delta.status {
+    case GIT_DELTA_ADDED, GIT_DELTA_UNTRACKED: return delta.new_file.size == 0
+    case GIT_DELTA_DELETED: return delta.old_file.size == 0
+    default: return false
     }
 }

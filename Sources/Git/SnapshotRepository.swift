@@ -80,5 +80,17 @@ enum SnapshotRepository {
             options.checkout_strategy = GIT_CHECKOUT_FORCE.rawValue
             try GitError.check(git_checkout_tree(repo, object, &options), "check out snapshot base")
         }
+        // Freshly written files are as new as the index, so libgit2 would re-hash every one of them
+        // on every diff ("racily clean"). Date them back and record that in the index, once.
+        FileSystem.backdateFiles(under: repository.workdir ?? "", by: 2)
+        try repository.withHandle { (repo) throws(GitError) in
+            var index: OpaquePointer?
+            try GitError.check(git_repository_index(&index, repo), "open fork index")
+            defer { git_index_free(index) }
+            try withStrarray([]) { (pathspec) throws(GitError) in
+                try GitError.check(git_index_update_all(index, pathspec, nil, nil), "refresh fork index")
+            }
+            try GitError.check(git_index_write(index), "write fork index")
+        }
     }
 }
