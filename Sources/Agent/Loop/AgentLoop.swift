@@ -177,7 +177,7 @@ final class AgentLoop {
 
     private func execute(_ call: ToolCall) async -> String {
         toolCalls += 1
-        if call.name == SubmitTool.name, let objection = submitObjection() {
+        if call.name == SubmitTool.name, let objection = await submitObjection() {
             record("format_error", "submit without a change while the tests fail; asked to continue")
             journal.record("tool_call", trajectory: settings.index, step: step, ["name": .string(call.name), "arguments": .string(call.arguments), "id": .string(call.id), "refused": .bool(true)])
             return objection
@@ -220,8 +220,10 @@ final class AgentLoop {
 
     /// The first `submit` with nothing changed while the tests fail is answered with a push to keep
     /// going (small models give up after one failed edit); a second `submit` ends the run.
-    private func submitObjection() -> String? {
-        guard !submitObjected, (try? snapshot.diff())?.isEmpty ?? false, settings.testsFailedBefore else { return nil }
+    private func submitObjection() async -> String? {
+        guard !submitObjected, settings.testsFailedBefore else { return nil }
+        let snapshot = self.snapshot
+        guard (try? await runBlocking { try snapshot.diff() })?.isEmpty ?? false else { return nil }
         submitObjected = true
         return Self.objectionPrefix + " and the tests still fail, so the issue is not fixed. Make the fix with edit_file (copy old_text exactly from read_file), then run_tests. Call submit again only if you really cannot fix it."
     }
@@ -255,12 +257,12 @@ final class AgentLoop {
         }
         let gitDiff: @Sendable () async throws(ToolError) -> String = { () async throws(ToolError) -> String in
             let diff: String
-            do { diff = try snapshot.diff() } catch { throw ToolError("could not compute the diff: \(error)") }
+            do { diff = try await runBlocking { try snapshot.diff() } } catch { throw ToolError("could not compute the diff: \(error)") }
             return diff.isEmpty ? "No changes yet." : OutputTriage.headTail(diff, maxLines: 300, moreHint: "read_file the changed files to see the rest")
         }
         let applyPatch: @Sendable (String) async throws(ToolError) -> String = { (patch: String) async throws(ToolError) -> String in
             let result: PatchApplyResult
-            do { result = try snapshot.apply(patch: patch) } catch { throw ToolError("the patch was not applied (nothing changed): \(error)") }
+            do { result = try await runBlocking { try snapshot.apply(patch: patch) } } catch { throw ToolError("the patch was not applied (nothing changed): \(error)") }
             var text = "Patch applied to: \(result.filesChanged.joined(separator: ", "))."
             if !result.relocatedHunks.isEmpty { text += "\nNote: " + result.relocatedHunks.joined(separator: "\n") }
             return text
@@ -351,7 +353,8 @@ final class AgentLoop {
         let stubbed = conversation.stubObservations(keepingLast: force ? 2 : settings.keepObservations)
         var folded = 0
         if Int(Double(conversation.serializedBytes + toolBytes) * tokensPerByte) > target || force {
-            ledger.diffStat = Ledger.diffStat(of: (try? snapshot.diff()) ?? "")
+            let snapshot = self.snapshot
+            ledger.diffStat = Ledger.diffStat(of: (try? await runBlocking { try snapshot.diff() }) ?? "")
             var keep = settings.keepTurns
             repeat {
                 folded += conversation.fold(keepingLastTurns: keep, ledger: ledger.render())

@@ -33,7 +33,10 @@ public enum Fixer {
 
         Snapshot.removeStale()
         let base: Snapshot
-        do { base = try Snapshot.create(from: request.repository, overlays: request.overlays) } catch {
+        do {
+            let (repository, overlays) = (request.repository, request.overlays)
+            base = try await runBlocking { try Snapshot.create(from: repository, overlays: overlays) }
+        } catch {
             await endpoint.close()
             return .failed("cannot snapshot \(request.repository): \(error)", failure: .configuration, started: started)
         }

@@ -27,7 +27,7 @@ struct RunCoordinator {
 
     func run() async -> FixOutcome {
         // tests.before: on the base exactly as the user has it.
-        let beforeCopy = try? base.fork()
+        let beforeCopy = try? await runBlocking { try base.fork() }
         let before = await TestRunner.run(request.testCommand, in: beforeCopy?.directory ?? base.directory, timeout: request.commandTimeout)
         beforeCopy?.remove()
         journal.record("tests_before", ["exit_code": .int(Int(before.exitCode)), "duration_s": .double(before.durationS)])
@@ -54,7 +54,7 @@ struct RunCoordinator {
         // A single run works in the base snapshot itself; parallel runs each get their own copy.
         let snapshot: Snapshot
         if count == 1 { snapshot = base } else {
-            guard let fork = try? base.fork() else { return nil }
+            guard let fork = try? await runBlocking({ try base.fork() }) else { return nil }
             snapshot = fork
         }
         defer { if count > 1 { snapshot.remove() } }
@@ -70,8 +70,8 @@ struct RunCoordinator {
         let loop = AgentLoop(settings: settings, model: model.model, snapshot: snapshot, journal: journal, onEvent: onEvent)
         let outcome = await loop.run(issueMessage: issueMessage)
 
-        let patch = (try? snapshot.diff()) ?? ""
-        let files = (try? snapshot.changedFiles()) ?? []
+        let patch = (try? await runBlocking { try snapshot.diff() }) ?? ""
+        let files = (try? await runBlocking { try snapshot.changedFiles() }) ?? []
         var after: RunReport.TestRun?
         // Verify whenever something changed, unless the run was cancelled: on a fresh copy of the base.
         if !patch.isEmpty, outcome.endReason != .cancelled, !Task.isCancelled {
@@ -87,11 +87,11 @@ struct RunCoordinator {
     private func verify(patch: String, trajectory: Int, step: Int) async -> RunReport.TestRun {
         onEvent(AgentEvent(kind: .verification, step: step, maxSteps: request.maxSteps, summary: "verifying the patch on a clean copy"))
         let clean: Snapshot
-        do { clean = try base.fork() } catch {
+        do { clean = try await runBlocking { try base.fork() } } catch {
             return RunReport.TestRun(exitCode: -1, passed: false, outputTail: "could not create a clean copy: \(error)")
         }
         defer { clean.remove() }
-        do { _ = try clean.apply(patch: patch) } catch {
+        do { _ = try await runBlocking { try clean.apply(patch: patch) } } catch {
             return RunReport.TestRun(exitCode: -1, passed: false, outputTail: "the patch does not apply to the base: \(error)")
         }
         let run = await TestRunner.run(request.testCommand, in: clean.directory, timeout: request.commandTimeout)
