@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "JSONRPC", dependencies: ["JSONValue"], swiftSettings: strict),
         .target(name: "LSP", dependencies: ["JSONRPC", "JSONValue"], swiftSettings: strict),
         .target(name: "Git", dependencies: ["CGit2"], swiftSettings: strict),
-        .target(name: "ModelClient", dependencies: ["CCurlShim", "JSONValue", "ChildProcess"], swiftSettings: strict),
+        .target(name: "ModelClient", dependencies: ["CCurl", "CCurlShim", "JSONValue", "ChildProcess"], swiftSettings: strict),
         // Loopback HTTP/1.1 server for tests: scripted model replies and injected faults. Not in any product.
         .target(name: "ModelTestSupport", dependencies: ["JSONValue", "ModelClient"], swiftSettings: strict),
         .target(name: "Agent", dependencies: ["Git", "ModelClient", "ChildProcess", "JSONValue"], swiftSettings: strict),

@@ -1,3 +1,4 @@
+import CCurl
 import CCurlShim
 
 /// The libcurl this binary runs with, e.g. "7.88.1 (OpenSSL/3.0.17)".

@@ -212,3 +212,29 @@ import Testing
         #expect(TestOutputCondenser.condense("all good", exitCode: 0) == "Exit code 0.\nall good")
     }
 }
+
+@Suite struct UnittestTriageTests {
+    static let output = """
+        F.
+        ======================================================================
+        FAIL: test_is_even (test_numbers.NumbersTest.test_is_even)
+        ----------------------------------------------------------------------
+        Traceback (most recent call last):
+          File "/tmp/repo/test_numbers.py", line 8, in test_is_even
+            self.assertTrue(is_even(4))
+        AssertionError: False is not true
+
+        ----------------------------------------------------------------------
+        Ran 2 tests in 0.001s
+
+        FAILED (failures=1)
+        """
+
+    @Test func failingTestsAndTheirAssertionsAreFound() {
+        #expect(TestOutputCondenser.failingTests(Self.output) == ["test_is_even (test_numbers.NumbersTest.test_is_even)"])
+        let condensed = TestOutputCondenser.condense(Self.output, exitCode: 1)
+        #expect(condensed.hasPrefix("unittest: exit code 1 — Ran 2 tests in 0.001s; FAILED (failures=1)"))
+        let digest = TestOutputCondenser.digest(Self.output)
+        #expect(digest?.failures.first?.message.last == "AssertionError: False is not true")
+    }
+}

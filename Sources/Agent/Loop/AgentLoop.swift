@@ -246,7 +246,8 @@ final class AgentLoop {
             let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout)
             journal.record("tests", trajectory: index, step: stepNow, ["exit_code": .int(Int(run.exitCode)), "command": .string(command)])
             latestTests.store(run)
-            return "Exit code \(run.exitCode)\(run.timedOut ? " (timed out)" : "").\n" + run.condensed
+            // The condensed output already starts with the exit code.
+            return (run.timedOut ? "The tests timed out after \(Int(timeout))s and were killed.\n" : "") + run.condensed
         }
         var runCommand: (@Sendable (String) async -> String)?
         if settings.allowRunCommand {
@@ -268,7 +269,7 @@ final class AgentLoop {
             return text
         }
         return ToolContext(workspace: try Workspace(root: snapshot.directory), runTests: runTests, runCommand: runCommand,
-                           gitDiff: gitDiff, applyPatch: applyPatch)
+                           gitDiff: gitDiff, applyPatch: applyPatch, maxOutputBytes: observationByteLimit)
     }
 
     private func noteTests() {

@@ -85,7 +85,8 @@ struct RunCoordinator {
     }
 
     private func verify(patch: String, trajectory: Int, step: Int) async -> RunReport.TestRun {
-        onEvent(AgentEvent(kind: .verification, step: step, maxSteps: request.maxSteps, summary: "verifying the patch on a clean copy"))
+        onEvent(AgentEvent(kind: .verification, step: step, maxSteps: request.maxSteps, summary: "verifying the patch on a clean copy",
+                           elapsedS: Date().timeIntervalSince(started)))
         let clean: Snapshot
         do { clean = try await runBlocking { try base.fork() } } catch {
             return RunReport.TestRun(exitCode: -1, passed: false, outputTail: "could not create a clean copy: \(error)")

@@ -11,7 +11,7 @@ public enum TestOutputCondenser {
 
     /// Most specific first: a wrapper like make can print another runner's output.
     static var parsers: [any TestOutputParser.Type] {
-        [PytestParser.self, CargoTestParser.self, GoTestParser.self, SwiftTestParser.self, NodeTestParser.self,
+        [PytestParser.self, UnittestParser.self, CargoTestParser.self, GoTestParser.self, SwiftTestParser.self, NodeTestParser.self,
          CTestParser.self, MakeOutputParser.self]
     }
 
