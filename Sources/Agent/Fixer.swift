@@ -1,3 +1,5 @@
+import Git
+
 /// Where the model comes from for a run.
 public enum ModelSelection: Sendable, Equatable {
     /// The embedded default: Fixpoint starts `llama-server` with the cached default model and stops it after.
@@ -27,6 +29,9 @@ public struct FixOutcome: Sendable {
     public var applyError: String?
     /// Share of consecutive model requests whose messages extended the previous request exactly.
     public var prefixReuse: Double?
+    /// The run's base snapshot, kept when `RunOptions.retainBase` asks for it, so the result can later
+    /// be written to the user's tree through the Git layer's safe apply. Dropping it removes the folder.
+    public var retainedBase: Snapshot?
 
     public init(report: RunReport, changes: [FileChange], failure: Failure? = nil) {
         self.report = report; self.changes = changes; self.failure = failure

@@ -1,15 +1,16 @@
 import Foundation
+import Git
 import JSONRPC
 import JSONValue
 import LSP
 
 extension FixpointServer {
-    /// `fixpoint.applyFix {runId}`: writes a finished run's changes to disk, file by file, only where the
-    /// file is exactly as the run saw it (same editor version, same text on disk). The rest is reported.
-    ///
-    /// Until the Git layer's safe apply (`applyToUserRepository`) lands, this writes through the run's
-    /// whole-file changes with its own "unchanged since run start" check.
+    /// `fixpoint.applyFix {runId}`: writes a finished run's patch to disk. With the run's base snapshot
+    /// (the agent keeps it) this goes through the Git layer's safe apply: all files or none, and only when
+    /// every touched file — on disk and in the editor — is unchanged since the run started. Runs without a
+    /// snapshot (scripted runners) fall back to a file-by-file write with the same checks.
     func applyFix(_ args: Params) throws(ResponseError) -> JSON {
+        if let result = try applyThroughGit(args) { return result }
         let runID = try args.string("runId")
         guard let run = finishedRuns[runID] else {
             if activeRuns[runID] != nil { throw .requestFailed("\(runID) is still running; apply it when it has finished") }
@@ -50,6 +51,25 @@ extension FixpointServer {
         }
         finishedRuns[runID]?.applied = !applied.isEmpty
         return ["runId": .string(runID), "applied": .array(applied), "skipped": .array(skipped)]
+    }
+}
+
+extension FixpointServer {
+    /// nil when the run kept no snapshot.
+    private func applyThroughGit(_ args: Params) throws(ResponseError) -> JSON? {
+        let runID = try args.string("runId")
+        guard let run = finishedRuns[runID], let base = run.outcome.retainedBase, !run.applied else { return nil }
+        let (_, stale) = FileEditPlanner.plan(run.outcome.changes, folder: run.folder, start: run.start, documents: documents)
+        if !stale.isEmpty {
+            let list = stale.map { "\($0.path) (\($0.reason))" }.joined(separator: "; ")
+            throw .contentModified("\(runID) no longer applies; nothing was written: \(list)")
+        }
+        let written: [String]
+        do { written = try applyToUserRepository(patch: run.outcome.report.patch, snapshot: base) } catch {
+            throw .contentModified("\(runID) was not applied; nothing was written: \(error)")
+        }
+        finishedRuns[runID]?.applied = true
+        return ["runId": .string(runID), "applied": .array(written.map(JSON.string)), "skipped": []]
     }
 }
 

@@ -7,7 +7,10 @@ public typealias FixRunner = @Sendable (
 ) async -> FixOutcome
 
 public enum FixRunners {
+    /// Keeps each run's base snapshot, so `fixpoint.applyFix` can go through the Git layer's safe apply.
     public static let agent: FixRunner = { request, model, onEvent in
-        await Fixer.run(request, model: model, onEvent: onEvent)
+        var options = RunOptions()
+        options.retainBase = true
+        return await Fixer.run(request, model: model, options: options, onEvent: onEvent)
     }
 }

@@ -40,11 +40,10 @@ public enum Fixer {
             await endpoint.close()
             return .failed("cannot snapshot \(request.repository): \(error)", failure: .configuration, started: started)
         }
-        defer { base.remove() }
-
-        let outcome = await RunCoordinator(request: request, options: options, base: base, model: endpoint,
+        var outcome = await RunCoordinator(request: request, options: options, base: base, model: endpoint,
                                            journal: journal, onEvent: onEvent, started: started).run()
         await endpoint.close()
+        if options.retainBase, !outcome.report.patch.isEmpty { outcome.retainedBase = base } else { base.remove() }
         return outcome
     }
 }
@@ -56,8 +55,10 @@ public struct RunOptions: Sendable {
     /// Context size to assume when the server does not say (remote servers without /props).
     public var contextSize: Int?
     public var temperature: Double?
-    /// Write a verified (or, if asked, any) patch into the user's working tree at the end.
+    /// Write a verified patch into the user's working tree at the end (through the Git layer's safe apply).
     public var applyToUserTree = false
+    /// Keep the base snapshot in the outcome (`retainedBase`) for a later safe apply.
+    public var retainBase = false
     /// A model to use instead of connecting (tests inject scripted or faulty models here).
     public var injectedModel: (any ChatModel)?
     public init() {}
