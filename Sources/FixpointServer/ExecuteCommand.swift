@@ -82,6 +82,8 @@ extension FixpointServer {
         var request = FixRequest(repository: folder.path, issue: issue, testCommand: testCommand)
         if let v = settings.maxSteps { request.maxSteps = v }
         if let v = settings.heavy { request.heavy = v }
+        if let v = settings.timeout { request.timeLimit = Double(v) }
+        if let v = settings.tokenBudget { request.tokenBudget = v }
         var openVersions: [DocumentURI: Int] = [:]
         for (docURI, document) in documents.documents {
             guard let relative = folder.relativePath(of: docURI) else { continue }

@@ -12,6 +12,10 @@ public struct ServerSettings: Sendable, Equatable {
     public var testCommand: String?
     public var maxSteps: Int?
     public var heavy: Int?
+    /// Wall-clock limit for a run, in seconds.
+    public var timeout: Int?
+    /// Total prompt + completion tokens for a run.
+    public var tokenBudget: Int?
 
     public init(modelURL: String? = nil, model: String? = nil, testCommand: String? = nil, maxSteps: Int? = nil, heavy: Int? = nil) {
         self.modelURL = modelURL; self.model = model; self.testCommand = testCommand; self.maxSteps = maxSteps; self.heavy = heavy
@@ -19,6 +23,9 @@ public struct ServerSettings: Sendable, Equatable {
 
     public static let maxStepsRange = 1...10_000
     public static let heavyRange = 1...64
+    public static let timeoutRange = 1...604_800
+    public static let tokenBudgetRange = 1...1_000_000_000
+    static let knownKeys = "modelUrl, model, testCommand, maxSteps, heavy, timeout, tokenBudget"
 
     /// Overlays the keys present in a JSON settings object. `settings` may be the keys themselves or
     /// wrapped as `{"fixpoint": {...}}` (how editors namespace `didChangeConfiguration`).
@@ -34,6 +41,8 @@ public struct ServerSettings: Sendable, Equatable {
         if let v = try p.optionalString("testCommand") { merged.testCommand = v }
         if let v = try p.optionalInt("maxSteps", in: Self.maxStepsRange) { merged.maxSteps = v }
         if let v = try p.optionalInt("heavy", in: Self.heavyRange) { merged.heavy = v }
+        if let v = try p.optionalInt("timeout", in: Self.timeoutRange) { merged.timeout = v }
+        if let v = try p.optionalInt("tokenBudget", in: Self.tokenBudgetRange) { merged.tokenBudget = v }
         return merged
     }
 
@@ -59,13 +68,15 @@ public struct ServerSettings: Sendable, Equatable {
             case ("testCommand", .string(let s)): merged.testCommand = s
             case ("maxSteps", .int(let i)) where Self.maxStepsRange.contains(i): merged.maxSteps = i
             case ("heavy", .int(let i)) where Self.heavyRange.contains(i): merged.heavy = i
+            case ("timeout", .int(let i)) where Self.timeoutRange.contains(i): merged.timeout = i
+            case ("tokenBudget", .int(let i)) where Self.tokenBudgetRange.contains(i): merged.tokenBudget = i
             case ("modelUrl", _), ("model", _), ("testCommand", _):
                 throw FileError(path: path, reason: "'\(key)' must be a quoted string")
-            case ("maxSteps", _), ("heavy", _):
-                let range = key == "heavy" ? Self.heavyRange : Self.maxStepsRange
+            case ("maxSteps", _), ("heavy", _), ("timeout", _), ("tokenBudget", _):
+                let range = ["heavy": Self.heavyRange, "timeout": Self.timeoutRange, "tokenBudget": Self.tokenBudgetRange][key] ?? Self.maxStepsRange
                 throw FileError(path: path, reason: "'\(key)' must be an integer in \(range.lowerBound)...\(range.upperBound)")
             default:
-                throw FileError(path: path, reason: "unknown key '\(key)' (known: modelUrl, model, testCommand, maxSteps, heavy)")
+                throw FileError(path: path, reason: "unknown key '\(key)' (known: \(Self.knownKeys))")
             }
         }
         return merged

@@ -12,7 +12,7 @@ struct FixCommand: AsyncParsableCommand {
             Exit codes: 0 verified fix; 1 finished without a verified fix; 2 bad usage or configuration; \
             3 the model or another required service could not be reached. The repository is never modified \
             unless --apply is given. Settings can also come from fixpoint.toml at the repository root \
-            (testCommand, modelUrl, model, maxSteps, heavy); options given here win.
+            (testCommand, modelUrl, model, maxSteps, heavy, timeout, tokenBudget); options given here win.
             """)
 
     @Option(help: "A folder inside the git repository to fix.") var repo: String
@@ -73,8 +73,8 @@ struct FixCommand: AsyncParsableCommand {
         request.maxSteps = maxSteps ?? settings.maxSteps ?? 300
         request.heavy = heavy ?? settings.heavy ?? 1
         request.maxTokensPerStep = maxStepTokens
-        request.tokenBudget = tokenBudget
-        request.timeLimit = timeout
+        request.tokenBudget = tokenBudget ?? settings.tokenBudget
+        request.timeLimit = timeout ?? settings.timeout.map(Double.init)
         request.commandTimeout = commandTimeout
         request.allowRunCommand = allowRunCommand
 
