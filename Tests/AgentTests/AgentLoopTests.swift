@@ -207,3 +207,33 @@ import Testing
         #expect(outcome.report.error?.contains("no test command") == true)
     }
 }
+
+@Suite struct HeavyModeTests {
+    /// Three trajectories in parallel, each in its own snapshot with its own seed; one agreed, verified
+    /// patch is selected and every trajectory is reported.
+    @Test func parallelTrajectoriesEachSendTheirSeedAndOneIsSelected() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        let before = try await repo.fingerprint()
+        let model = ScriptedModel { _, request in
+            let turn = request.messages.filter { $0.role == .assistant }.count
+            // Trajectory with seed 2 gives up; the others fix the bug.
+            if request.seed == 2 { return ScriptedModel.call("submit", ["summary": "cannot"]) }
+            return turn < theFix.count ? theFix[turn] : ScriptedModel.call("submit", ["summary": "done"])
+        }
+        var request = fixRequest(repo)
+        request.heavy = 3
+        let outcome = await Fixer.run(request, model: .embedded(), options: options(model))
+        let report = outcome.report
+        #expect(report.status == .verified)
+        #expect(report.trajectories.count == 3)
+        #expect(Set(report.trajectories.map(\.seed)) == [0, 1, 2])
+        #expect(report.trajectories.filter(\.selected).count == 1)
+        #expect(report.trajectories.first { $0.selected }?.status == .verified)
+        #expect(report.trajectories.first { $0.seed == 2 }?.status == .noPatch)
+        let verifiedHashes = Set(report.trajectories.filter { $0.status == .verified }.compactMap(\.patchSHA256))
+        #expect(verifiedHashes.count == 1)
+        #expect(Set(model.requests.compactMap(\.seed)) == [0, 1, 2])
+        #expect(try await repo.fingerprint() == before)
+    }
+}
