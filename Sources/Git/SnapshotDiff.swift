@@ -46,13 +46,7 @@ extension Snapshot {
         let commit = baseCommit
         let directory = self.directory
         return try repository.withHandle { (repo) throws(GitError) -> R in
-            var commitID = try git_oid(hex: commit)
-            var commitObject: OpaquePointer?
-            try GitError.check(git_commit_lookup(&commitObject, repo, &commitID), "find snapshot base \(commit)")
-            defer { git_commit_free(commitObject) }
-            var tree: OpaquePointer?
-            try GitError.check(git_commit_tree(&tree, commitObject), "read snapshot base tree")
-            defer { git_tree_free(tree) }
+            let tree = try BaseTree(repo, commit: commit)
 
             // The diff goes base tree → index → files, so the index's stat cache spares hashing
             // unchanged files. The agent may have staged or committed things with the git CLI, so
@@ -62,7 +56,7 @@ extension Snapshot {
             try GitError.check(git_repository_index(&index, repo), "open snapshot index")
             defer { git_index_free(index) }
             try GitError.check(git_index_read(index, 0), "read snapshot index")
-            try GitError.check(git_index_read_tree(index, tree), "reset snapshot index to the base")
+            try GitError.check(git_index_read_tree(index, tree.pointer), "reset snapshot index to the base")
 
             var options = git_diff_options()
             try GitError.check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "initialise diff options")
@@ -78,7 +72,7 @@ extension Snapshot {
                 return filter.shouldSkip(delta.pointee) ? 1 : 0
             }
             var diff: OpaquePointer?
-            try GitError.check(git_diff_tree_to_workdir_with_index(&diff, repo, tree, &options), "diff the snapshot against its base")
+            try GitError.check(git_diff_tree_to_workdir_with_index(&diff, repo, tree.pointer, &options), "diff the snapshot against its base")
             defer { git_diff_free(diff) }
 
             var findOptions = git_diff_find_options()

@@ -96,17 +96,11 @@ extension Snapshot {
             var diff: OpaquePointer?
             try GitError.check(git_diff_from_buffer(&diff, patch, patch.utf8.count), "parse patch")
             defer { git_diff_free(diff) }
-            var commitID = try git_oid(hex: commit)
-            var commitObject: OpaquePointer?
-            try GitError.check(git_commit_lookup(&commitObject, repo, &commitID), "find snapshot base \(commit)")
-            defer { git_commit_free(commitObject) }
-            var tree: OpaquePointer?
-            try GitError.check(git_commit_tree(&tree, commitObject), "read snapshot base tree")
-            defer { git_tree_free(tree) }
+            let tree = try BaseTree(repo, commit: commit)
             var options = git_apply_options()
             try GitError.check(git_apply_options_init(&options, UInt32(GIT_APPLY_OPTIONS_VERSION)), "initialise apply options")
             var index: OpaquePointer?
-            try GitError.check(git_apply_to_tree(&index, repo, tree, diff, &options), "apply the patch to the snapshot base")
+            try GitError.check(git_apply_to_tree(&index, repo, tree.pointer, diff, &options), "apply the patch to the snapshot base")
             defer { git_index_free(index) }
             var changes: [Change] = []
             for path in deltaPaths(diff!) {
@@ -116,7 +110,7 @@ extension Snapshot {
                     before = override
                 } else {
                     var entry: OpaquePointer?
-                    if git_tree_entry_bypath(&entry, tree, clean) == 0 {
+                    if git_tree_entry_bypath(&entry, tree.pointer, clean) == 0 {
                         before = git_tree_entry_id(entry)!.pointee.hex
                         git_tree_entry_free(entry)
                     }
