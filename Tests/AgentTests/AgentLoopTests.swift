@@ -237,3 +237,31 @@ import Testing
         #expect(try await repo.fingerprint() == before)
     }
 }
+
+@Suite struct LoopSteeringTests {
+    static func allowedTools(_ request: ChatRequest) -> Set<String> {
+        let branches = request.responseFormat?["json_schema"]?["schema"]?["anyOf"]?.arrayValue ?? []
+        return Set(branches.compactMap { $0["properties"]?["action"]?["enum"]?[0]?.stringValue })
+    }
+
+    /// In constrained mode a call that failed the same way twice is left out of the next schema, and
+    /// the temperature rises, so a small model stuck on it must do something else.
+    @Test func aRepeatedFailingEditIsTakenOffTheNextActionSchema() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        let badEdit = #"{"action":"edit_file","thought":"fix","tool_args":{"path":"calc.py","old_text":"7","new_text":"4"}}"#
+        let read = #"{"action":"read_file","thought":"look","tool_args":{"path":"calc.py"}}"#
+        let model = ScriptedModel { _, request in
+            ScriptedModel.text(LoopSteeringTests.allowedTools(request).contains("edit_file") ? badEdit : read)
+        }
+        let outcome = await Fixer.run(fixRequest(repo, maxSteps: 4), model: .embedded(), options: options(model, mode: .constrained))
+        #expect(outcome.report.endReason == .maxSteps)
+        let requests = model.requests
+        #expect(Self.allowedTools(requests[1]).contains("edit_file"))
+        #expect(!Self.allowedTools(requests[2]).contains("edit_file"))
+        #expect(Self.allowedTools(requests[2]).contains("read_file"))
+        #expect((requests[2].temperature ?? 0) > (requests[0].temperature ?? 0))
+        // After a different call the tool is offered again.
+        #expect(Self.allowedTools(requests[3]).contains("edit_file"))
+    }
+}

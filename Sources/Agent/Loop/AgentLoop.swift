@@ -204,6 +204,10 @@ final class AgentLoop {
             if let nudge = loopGuard.afterFailure(name: call.name, arguments: call.arguments, error: error.message, step: step) {
                 record("loop", "\(Self.summary(of: call)) failed again the same way")
                 output = "Error: " + nudge
+                // The same failing call twice: the next action must be something else (read the file).
+                excludedTools.insert(call.name)
+            } else {
+                excludedTools = []
             }
         }
         noteTests()
