@@ -264,4 +264,24 @@ import Testing
         // After a different call the tool is offered again.
         #expect(Self.allowedTools(requests[3]).contains("edit_file"))
     }
+
+    /// A constrained action is capped in tokens, and an answer cut off by that cap is answered with
+    /// advice to make a smaller change.
+    @Test func constrainedActionsAreCappedAndACutOffAnswerIsExplained() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        let model = ScriptedModel { call, _ in
+            if call == 0 {
+                var cut = ScriptedModel.text(#"{"action":"write_file","thought":"rewrite","tool_args":{"path":"calc.py","content":"def add(a, b):\n    return a + b % 2 == 0 % 2 == 0 % 2"#)
+                cut.finishReason = "length"
+                return cut
+            }
+            return ScriptedModel.text(#"{"action":"submit","thought":"stop","tool_args":{"summary":"x"}}"#)
+        }
+        var request = fixRequest(repo, maxSteps: 3)
+        request.maxTokensPerStep = 24_576
+        _ = await Fixer.run(request, model: .embedded(), options: options(model, mode: .constrained, contextSize: 65_536))
+        #expect(model.requests.allSatisfy { ($0.maxTokens ?? .max) <= 1536 })
+        #expect(model.requests[1].messages.last?.content?.contains("cut off at the step's token limit") == true)
+    }
 }

@@ -71,7 +71,10 @@ final class AgentLoop {
             if let deadline = settings.deadline, Date().timeIntervalSinceReferenceDate >= deadline { return (.timeLimit, nil, false) }
             if overflowRetries == 0 { step += 1 }
 
-            let maxTokens = min(settings.maxTokensPerStep, max(256, settings.contextSize / 4))
+            var maxTokens = min(settings.maxTokensPerStep, max(256, settings.contextSize / 4))
+            // One constrained action is a short thought and one call. A cap keeps a small model that
+            // degenerates into repetition inside a JSON string from spending minutes on one step.
+            if mode == .constrained { maxTokens = min(maxTokens, Self.constrainedActionMaxTokens) }
             await compactIfNeeded(reserve: maxTokens, force: overflowRetries > 0)
             let request = makeRequest(maxTokens: maxTokens)
             trackPrefix()
@@ -149,7 +152,11 @@ final class AgentLoop {
             } else {
                 switch ConstrainedAction.parse(message.content ?? "", knownTools: Set(registry.names)) {
                 case .success(let action): call = action.call
-                case .failure(let error): return formatError(error.description, tools: registry.definitions)
+                case .failure(let error):
+                    let why = response.finishReason == "length"
+                        ? "the answer was cut off at the step's token limit; make a smaller change (edit_file with a few lines), not a whole file"
+                        : error.description
+                    return formatError(why, tools: registry.definitions)
                 }
             }
             call.id = "step\(step)"
@@ -290,6 +297,7 @@ final class AgentLoop {
     }
 
     static let objectionPrefix = "Nothing has been changed yet"
+    static let constrainedActionMaxTokens = 1536
 
     /// Tools that only look; when the model loops on them it is steered towards acting.
     static let lookingTools: Set<String> = ["read_file", "search", "list_files", "git_diff"]
