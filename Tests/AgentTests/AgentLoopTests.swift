@@ -285,3 +285,4 @@ import Testing
         #expect(model.requests[1].messages.last?.content?.contains("cut off at the step's token limit") == true)
     }
 }
+

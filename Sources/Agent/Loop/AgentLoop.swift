@@ -218,6 +218,10 @@ final class AgentLoop {
             }
         }
         noteTests()
+        if !failed, let path = Self.editedTestFile(call) {
+            record("test_edit", "\(Self.summary(of: call)) changed a test file")
+            output += "\nNote: \(path) is a test file. The tests describe the wanted behaviour; fix the code they test instead, unless the issue asks to change the tests."
+        }
         output = OutputTriage.headTail(output, maxLines: 400, maxBytes: observationByteLimit)
         toolSeconds += Date().timeIntervalSince(began)
         ledger.attempts.append("step \(step): \(Self.summary(of: call)) → \(failed ? "error" : "ok")")
@@ -397,6 +401,7 @@ final class AgentLoop {
         case "compaction": mapped = .compaction
         case "loop": mapped = .loop
         case "refusal": mapped = .refusal
+        case "test_edit": mapped = .observation
         default: mapped = .formatError
         }
         if mapped != .compaction { emit(mapped, summary: detail) }
@@ -422,6 +427,22 @@ final class AgentLoop {
     static func firstLine(_ text: String) -> String {
         let line = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
         return line.count > 100 ? String(line.prefix(100)) + "…" : line
+    }
+
+    /// The test file an edit_file or write_file call changed, if it changed one (by the usual naming
+    /// conventions: test/, tests/, spec/, __tests__/, test_*.py, *_test.*, *.test.*, *.spec.*, *Tests.swift).
+    static func editedTestFile(_ call: ToolCall) -> String? {
+        guard ["edit_file", "write_file"].contains(call.name),
+              let path = (try? JSON.parse(call.arguments))?["path"]?.stringValue else { return nil }
+        return isTestPath(path) ? path : nil
+    }
+
+    static func isTestPath(_ path: String) -> Bool {
+        let parts = path.split(separator: "/").map { $0.lowercased() }
+        if parts.dropLast().contains(where: { ["test", "tests", "spec", "specs", "__tests__"].contains($0) }) { return true }
+        guard let name = parts.last else { return false }
+        return name.hasPrefix("test_") || name.contains("_test.") || name.contains(".test.") || name.contains(".spec.")
+            || name.hasSuffix("tests.swift") || name.hasSuffix("test.swift")
     }
 
     /// Path-confinement refusals, as worded by `Workspace`.

@@ -1,0 +1,26 @@
+import Foundation
+import Testing
+
+@testable import Agent
+
+@Suite struct TestEditTests {
+    @Test func recognisesTestFilesByConvention() {
+        for path in ["test/slugify.test.js", "tests/test_x.py", "pkg/foo_test.go", "src/a.spec.ts", "Tests/FooTests.swift", "test_calc.py"] {
+            #expect(AgentLoop.isTestPath(path), "\(path)")
+        }
+        for path in ["src/slugify.js", "calc.py", "Sources/Agent/Loop/AgentLoop.swift", "contest.py", "latest/x.py"] {
+            #expect(!AgentLoop.isTestPath(path), "\(path)")
+        }
+    }
+
+    @Test func editingATestFileIsAnsweredWithAReminder() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        let model = ScriptedModel(turns: [
+            ScriptedModel.call("edit_file", ["path": "test_calc.py", "old_text": "== 5", "new_text": "== -1"]),
+        ])
+        let outcome = await Fixer.run(fixRequest(repo, maxSteps: 3), model: .embedded(), options: options(model))
+        #expect(outcome.report.events.contains { $0.kind == "test_edit" })
+        #expect(model.requests[1].messages.last?.content?.contains("is a test file") == true)
+    }
+}
