@@ -165,12 +165,16 @@ import Testing
         let snapshotRoot = FileManager.default.temporaryDirectory.appendingPathComponent("fp-snaps-\(UUID().uuidString)").path
         setenv("FIXPOINT_SNAPSHOT_DIR", snapshotRoot, 1)
         defer { unsetenv("FIXPOINT_SNAPSHOT_DIR") }
+        // The tests become slow once the model has written a marker file.
         let model = ScriptedModel { call, _ throws(ModelError) in
-            if call == 0 { return ScriptedModel.call("run_tests", ["args": "; sleep 30"]) }
+            if call == 0 { return ScriptedModel.call("write_file", ["path": ".slow", "content": "1"]) }
+            if call == 1 { return ScriptedModel.call("run_tests", [:]) }
             return ScriptedModel.call("read_file", ["path": "calc.py"])
         }
+        var request = fixRequest(repo)
+        request.testCommand = "if [ -f .slow ]; then sleep 30; fi; sh run_tests.sh"
         let started = Date()
-        let task = Task { await Fixer.run(fixRequest(repo), model: .embedded(), options: options(model)) }
+        let task = Task { await Fixer.run(request, model: .embedded(), options: options(model)) }
         try await Task.sleep(for: .seconds(1.5))
         task.cancel()
         let outcome = await task.value
@@ -284,5 +288,21 @@ import Testing
         #expect(model.requests.allSatisfy { ($0.maxTokens ?? .max) <= 1536 })
         #expect(model.requests[1].messages.last?.content?.contains("cut off at the step's token limit") == true)
     }
-}
 
+    /// run_tests takes words for the test runner, not shell syntax: it must not become run_command.
+    @Test func runTestsArgumentsCannotRunShellCommands() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        let marker = repo.path + "/pwned"
+        let model = ScriptedModel(turns: [
+            ScriptedModel.call("run_tests", ["args": .string("; touch \(marker)")]),
+            ScriptedModel.call("run_tests", ["args": "-v test_calc.py"]),
+        ])
+        var request = fixRequest(repo, maxSteps: 3)
+        request.testCommand = "echo runner got:"
+        _ = await Fixer.run(request, model: .embedded(), options: options(model))
+        #expect(!FileManager.default.fileExists(atPath: marker))
+        #expect(model.requests[1].messages.last?.content?.contains("shell syntax") == true)
+        #expect(model.requests[2].messages.last?.content?.contains("runner got: -v test_calc.py") == true)
+    }
+}

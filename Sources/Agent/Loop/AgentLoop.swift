@@ -145,19 +145,26 @@ final class AgentLoop {
         case .constrained:
             conversation.append(message, kind: .assistant, step: step)
             journal.record("assistant", trajectory: settings.index, step: step, ["content": .string(message.content ?? "")])
-            // A server may still return native calls in this mode; take them as they come.
-            var call: ToolCall
-            if let native = message.toolCalls.first {
-                call = native
-            } else {
-                switch ConstrainedAction.parse(message.content ?? "", knownTools: Set(registry.names)) {
-                case .success(let action): call = action.call
-                case .failure(let error):
-                    let why = response.finishReason == "length"
-                        ? "the answer was cut off at the step's token limit; make a smaller change (edit_file with a few lines), not a whole file"
-                        : error.description
-                    return formatError(why, tools: registry.definitions)
+            // A server may still return native calls in this mode: answer each with its tool message,
+            // so the next request has no unanswered call.
+            if !message.toolCalls.isEmpty {
+                for call in message.toolCalls {
+                    let output = await execute(call)
+                    conversation.append(.tool(callID: call.id, name: call.name, content: output), kind: .observation, step: step,
+                                        callSummary: Self.summary(of: call))
+                    if call.name == SubmitTool.name, !output.hasPrefix(Self.objectionPrefix) { return .submitted }
                 }
+                consecutiveFormatErrors = 0
+                return nil
+            }
+            var call: ToolCall
+            switch ConstrainedAction.parse(message.content ?? "", knownTools: Set(registry.names)) {
+            case .success(let action): call = action.call
+            case .failure(let error):
+                let why = response.finishReason == "length"
+                    ? "the answer was cut off at the step's token limit; make a smaller change (edit_file with a few lines), not a whole file"
+                    : error.description
+                return formatError(why, tools: registry.definitions)
             }
             call.id = "step\(step)"
             let output = await execute(call)
@@ -254,11 +261,19 @@ final class AgentLoop {
         let index = settings.index
         let stepNow = step
         let latestTests = self.latestTests
+        let hidden = settings.hiddenEnvironment
 
         let runTests: @Sendable (String?) async -> String = { args in
             var command = testCommand
-            if let args, !args.trimmingCharacters(in: .whitespaces).isEmpty { command += " " + args }
-            let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout)
+            if let args, !args.trimmingCharacters(in: .whitespaces).isEmpty {
+                // Extra arguments are words for the test runner, never shell syntax: run_tests must not
+                // become run_command.
+                guard let quoted = ShellWords.quoted(args) else {
+                    return "Error: args may only hold test names, paths and options; shell syntax (; | & $ ` < > ( ) quotes) is refused. Got: \(args)"
+                }
+                command += " " + quoted
+            }
+            let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout, hiding: hidden)
             journal.record("tests", trajectory: index, step: stepNow, ["exit_code": .int(Int(run.exitCode)), "command": .string(command)])
             latestTests.store(run)
             // The condensed output already starts with the exit code.
@@ -267,7 +282,7 @@ final class AgentLoop {
         var runCommand: (@Sendable (String) async -> String)?
         if settings.allowRunCommand {
             runCommand = { command in
-                let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout)
+                let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout, hiding: hidden)
                 return "Exit code \(run.exitCode)\(run.timedOut ? " (timed out)" : "").\n" + OutputTriage.headTail(run.output)
             }
         }

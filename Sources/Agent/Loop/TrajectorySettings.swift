@@ -20,6 +20,8 @@ struct TrajectorySettings: Sendable {
     var maxConsecutiveFormatErrors = 8
     /// Whether the test command failed on the base: a `submit` with no change is then questioned once.
     var testsFailedBefore = false
+    /// Environment variables (API keys) that test and command processes must not see.
+    var hiddenEnvironment: [String] = []
     /// Observations kept verbatim when a compaction stubs old ones.
     var keepObservations = 6
     /// Turns kept verbatim when a compaction folds history into the ledger.

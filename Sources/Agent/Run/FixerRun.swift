@@ -31,7 +31,7 @@ public enum Fixer {
         defer { Task { await endpoint.close() } }
         onEvent(AgentEvent(kind: .started, step: 0, maxSteps: request.maxSteps, summary: "model ready: \(endpoint.description)"))
 
-        Snapshot.removeStale()
+        _ = try? await runBlocking { Snapshot.removeStale() }
         let base: Snapshot
         do {
             let (repository, overlays) = (request.repository, request.overlays)
@@ -43,7 +43,7 @@ public enum Fixer {
         var outcome = await RunCoordinator(request: request, options: options, base: base, model: endpoint,
                                            journal: journal, onEvent: onEvent, started: started).run()
         await endpoint.close()
-        if options.retainBase, !outcome.report.patch.isEmpty { outcome.retainedBase = base } else { base.remove() }
+        if options.retainBase, !outcome.report.patch.isEmpty { outcome.retainedBase = base } else { await RunCoordinator.removeOffPool(base) }
         return outcome
     }
 }
@@ -72,7 +72,7 @@ extension FixRequest {
     var validationProblem: String? {
         if issue.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return "the issue text is empty" }
         if testCommand.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            return "no test command: pass --test-cmd or set test_command in fixpoint.toml"
+            return "no test command: pass --test-cmd or set testCommand in fixpoint.toml"
         }
         if maxSteps < 1 { return "max steps must be at least 1 (got \(maxSteps))" }
         if heavy < 1 || heavy > 16 { return "heavy must be between 1 and 16 (got \(heavy))" }

@@ -13,11 +13,15 @@ final class ModelConnection: Sendable {
     let defaultActionMode: ActionMode
     let modelName: String?
     let description: String
+    /// Names of environment variables that hold secrets for this model (its API key variable).
+    let secretEnvironment: [String]
     private let local: LocalModelServer?
 
-    private init(model: any ChatModel, contextSize: Int, defaultActionMode: ActionMode, modelName: String?, description: String, local: LocalModelServer?) {
+    private init(model: any ChatModel, contextSize: Int, defaultActionMode: ActionMode, modelName: String?, description: String,
+                 local: LocalModelServer?, secretEnvironment: [String] = []) {
         self.model = model; self.contextSize = contextSize; self.defaultActionMode = defaultActionMode
         self.modelName = modelName; self.description = description; self.local = local
+        self.secretEnvironment = secretEnvironment
     }
 
     static let defaultContextSize = 16_384
@@ -54,7 +58,8 @@ final class ModelConnection: Sendable {
             }
             let context = options.contextSize ?? info.contextSize.map { $0 / max(1, info.slots ?? 1) } ?? defaultContextSize
             return ModelConnection(model: client, contextSize: context, defaultActionMode: options.actionMode ?? .auto,
-                                   modelName: model ?? info.models.first, description: "\(baseURL) (\(model ?? info.models.first ?? "default model"))", local: nil)
+                                   modelName: model ?? info.models.first, description: "\(baseURL) (\(model ?? info.models.first ?? "default model"))", local: nil,
+                                   secretEnvironment: apiKeyEnv.map { [$0] } ?? [])
         }
     }
 

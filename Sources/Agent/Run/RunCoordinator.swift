@@ -28,14 +28,15 @@ struct RunCoordinator {
     func run() async -> FixOutcome {
         // tests.before: on the base exactly as the user has it.
         let beforeCopy = try? await runBlocking { try base.fork() }
-        let before = await TestRunner.run(request.testCommand, in: beforeCopy?.directory ?? base.directory, timeout: request.commandTimeout)
-        beforeCopy?.remove()
+        let before = await TestRunner.run(request.testCommand, in: beforeCopy?.directory ?? base.directory,
+                                          timeout: request.commandTimeout, hiding: model.secretEnvironment)
+        if let beforeCopy { await Self.removeOffPool(beforeCopy) }
         journal.record("tests_before", ["exit_code": .int(Int(before.exitCode)), "duration_s": .double(before.durationS)])
         onEvent(AgentEvent(kind: .testsBefore, step: 0, maxSteps: request.maxSteps,
                            summary: before.passed ? "tests pass before any change" : "tests fail before any change (exit \(before.exitCode))"))
 
         let issueMessage = IssuePrompt.render(
-            issue: request.issue, fileTree: FileTree.render(root: base.directory, maxEntries: 60),
+            issue: request.issue, fileTree: await Self.fileTree(base.directory),
             testCommand: request.testCommand, testsBefore: before.report(tailBytes: 3000), failingTests: before.failingTests)
 
         let count = request.heavy
@@ -47,7 +48,7 @@ struct RunCoordinator {
             for await f in group { if let f { all.append(f) } }
             return all.sorted { $0.index < $1.index }
         }
-        return assemble(finished, before: before)
+        return await assemble(finished, before: before)
     }
 
     private func runTrajectory(index: Int, of count: Int, issueMessage: String, testsFailedBefore: Bool) async -> Finished? {
@@ -57,16 +58,17 @@ struct RunCoordinator {
             guard let fork = try? await runBlocking({ try base.fork() }) else { return nil }
             snapshot = fork
         }
-        defer { if count > 1 { snapshot.remove() } }
+        defer { if count > 1 { Task.detached { snapshot.remove() } } }
         let seed = index
         var settings = TrajectorySettings(
-            index: index, seed: count > 1 ? seed : nil, issue: request.issue, testCommand: request.testCommand,
+            index: index, seed: seed, issue: request.issue, testCommand: request.testCommand,
             maxSteps: request.maxSteps, maxTokensPerStep: request.maxTokensPerStep, tokenBudget: request.tokenBudget,
             deadline: request.timeLimit.map { started.timeIntervalSinceReferenceDate + $0 },
             contextSize: model.contextSize, actionMode: options.actionMode ?? model.defaultActionMode, model: model.modelName,
             temperature: options.temperature ?? (count > 1 ? 0.7 : 0.2), allowRunCommand: request.allowRunCommand,
             commandTimeout: request.commandTimeout)
         settings.testsFailedBefore = testsFailedBefore
+        settings.hiddenEnvironment = model.secretEnvironment
         let loop = AgentLoop(settings: settings, model: model.model, snapshot: snapshot, journal: journal, onEvent: onEvent)
         let outcome = await loop.run(issueMessage: issueMessage)
 
@@ -91,13 +93,20 @@ struct RunCoordinator {
         do { clean = try await runBlocking { try base.fork() } } catch {
             return RunReport.TestRun(exitCode: -1, passed: false, outputTail: "could not create a clean copy: \(error)")
         }
-        defer { clean.remove() }
+        defer { Task.detached { clean.remove() } }
         do { _ = try await runBlocking { try clean.apply(patch: patch) } } catch {
             return RunReport.TestRun(exitCode: -1, passed: false, outputTail: "the patch does not apply to the base: \(error)")
         }
-        let run = await TestRunner.run(request.testCommand, in: clean.directory, timeout: request.commandTimeout)
+        let run = await TestRunner.run(request.testCommand, in: clean.directory, timeout: request.commandTimeout,
+                                       hiding: model.secretEnvironment)
         journal.record("verification", trajectory: trajectory, step: step, ["exit_code": .int(Int(run.exitCode)), "passed": .bool(run.passed)])
         return run.report(tailBytes: 3000)
+    }
+
+    static func removeOffPool(_ snapshot: Snapshot) async { _ = try? await runBlocking { snapshot.remove() } }
+
+    static func fileTree(_ root: String) async -> String {
+        (try? await runBlocking { FileTree.render(root: root, maxEntries: 60) }) ?? "(unreadable)"
     }
 
     /// Picks one trajectory: verified first, then the patch most trajectories agree on, then fewest steps.
@@ -115,7 +124,7 @@ struct RunCoordinator {
         }
     }
 
-    private func assemble(_ finished: [Finished], before: TestRunner.Result) -> FixOutcome {
+    private func assemble(_ finished: [Finished], before: TestRunner.Result) async -> FixOutcome {
         guard let chosen = Self.select(finished) else {
             return .failed("no trajectory could run", failure: .configuration, started: started)
         }
@@ -150,7 +159,8 @@ struct RunCoordinator {
         if options.applyToUserTree, chosen.status != .verified {
             outcome.applyError = chosen.patch.isEmpty ? "there is no patch to apply" : "the patch was not verified, so it was not applied"
         } else if options.applyToUserTree {
-            do { outcome.appliedFiles = try applyToUserRepository(patch: chosen.patch, snapshot: base) } catch {
+            let (patch, base) = (chosen.patch, self.base)
+            do { outcome.appliedFiles = try await runBlocking { try applyToUserRepository(patch: patch, snapshot: base) } } catch {
                 outcome.applyError = "\(error)"
             }
         }

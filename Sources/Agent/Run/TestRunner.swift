@@ -16,17 +16,20 @@ enum TestRunner {
         var failingTests: [String] { TestOutputCondenser.failingTests(output) }
 
         func report(tailBytes: Int = 4000) -> RunReport.TestRun {
-            RunReport.TestRun(exitCode: exitCode, passed: passed, outputTail: String(output.utf8.suffix(tailBytes)) ?? "")
+            // Decoding (not String(_:) on a UTF-8 slice) so a cut inside a multi-byte character can't empty it.
+            RunReport.TestRun(exitCode: exitCode, passed: passed, outputTail: String(decoding: output.utf8.suffix(tailBytes), as: UTF8.self))
         }
     }
 
-    static func run(_ command: String, in directory: String, timeout: Double) async -> Result {
+    /// `hiding`: environment variables removed for the child (the model server's API key).
+    static func run(_ command: String, in directory: String, timeout: Double, hiding: [String] = []) async -> Result {
         var spec = ProcessSpec.shell(command, workingDirectory: directory)
         spec.timeout = timeout
         // Python would otherwise write bytecode caches into the snapshot; harmless but noisy.
         var env = ProcessInfo.processInfo.environment
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env["CI"] = env["CI"] ?? "1"
+        for name in hiding { env[name] = nil }
         spec.environment = env
         do {
             let out = try await ChildProcess.run(spec)
