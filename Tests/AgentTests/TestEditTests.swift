@@ -24,3 +24,18 @@ import Testing
         #expect(model.requests[1].messages.last?.content?.contains("is a test file") == true)
     }
 }
+
+@Suite struct OnlyTestsSubmitTests {
+    @Test func submittingOnlyTestChangesIsQuestionedOnce() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        let model = ScriptedModel(turns: [
+            ScriptedModel.call("edit_file", ["path": "test_calc.py", "old_text": "== 5", "new_text": "== -1"]),
+            ScriptedModel.call("submit", ["summary": "tests fixed"]),
+        ])
+        let outcome = await Fixer.run(fixRequest(repo, maxSteps: 5), model: .embedded(), options: options(model))
+        #expect(model.requests[2].messages.last?.content?.hasPrefix("Only test files have been changed (test_calc.py)") == true)
+        #expect(outcome.report.steps == 3)  // the second submit ends the run
+        #expect(outcome.report.filesChanged == ["test_calc.py"])
+    }
+}

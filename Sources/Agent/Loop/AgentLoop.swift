@@ -138,7 +138,7 @@ final class AgentLoop {
                 let output = await execute(call)
                 conversation.append(.tool(callID: call.id, name: call.name, content: output), kind: .observation, step: step,
                                     callSummary: Self.summary(of: call))
-                if call.name == SubmitTool.name, !output.hasPrefix(Self.objectionPrefix) { return .submitted }
+                if call.name == SubmitTool.name, !Self.isObjection(output) { return .submitted }
             }
             consecutiveFormatErrors = 0
             return nil
@@ -152,7 +152,7 @@ final class AgentLoop {
                     let output = await execute(call)
                     conversation.append(.tool(callID: call.id, name: call.name, content: output), kind: .observation, step: step,
                                         callSummary: Self.summary(of: call))
-                    if call.name == SubmitTool.name, !output.hasPrefix(Self.objectionPrefix) { return .submitted }
+                    if call.name == SubmitTool.name, !Self.isObjection(output) { return .submitted }
                 }
                 consecutiveFormatErrors = 0
                 return nil
@@ -171,7 +171,7 @@ final class AgentLoop {
             conversation.append(.user("Result of \(Self.summary(of: call)):\n\(output)"), kind: .observation, step: step,
                                 callSummary: Self.summary(of: call))
             consecutiveFormatErrors = 0
-            return call.name == SubmitTool.name && !output.hasPrefix(Self.objectionPrefix) ? .submitted : nil
+            return call.name == SubmitTool.name && !Self.isObjection(output) ? .submitted : nil
         }
     }
 
@@ -245,7 +245,12 @@ final class AgentLoop {
     private func submitObjection() async -> String? {
         guard !submitObjected, settings.testsFailedBefore else { return nil }
         let snapshot = self.snapshot
-        guard (try? await runBlocking { try snapshot.diff() })?.isEmpty ?? false else { return nil }
+        let changed = (try? await runBlocking { try snapshot.changedFiles() }) ?? []
+        if !changed.isEmpty, changed.allSatisfy(Self.isTestPath) {
+            submitObjected = true
+            return Self.onlyTestsPrefix + " (\(changed.joined(separator: ", "))). The tests describe the wanted behaviour: change the code they test so they pass, then run_tests. Call submit again only if you really cannot fix it."
+        }
+        guard changed.isEmpty else { return nil }
         submitObjected = true
         return Self.objectionPrefix + " and the tests still fail, so the issue is not fixed. Make the fix with edit_file (copy old_text exactly from read_file), then run_tests. Call submit again only if you really cannot fix it."
     }
@@ -316,7 +321,12 @@ final class AgentLoop {
     }
 
     static let objectionPrefix = "Nothing has been changed yet"
+    static let onlyTestsPrefix = "Only test files have been changed"
     static let constrainedActionMaxTokens = 1536
+
+    static func isObjection(_ output: String) -> Bool {
+        output.hasPrefix(objectionPrefix) || output.hasPrefix(onlyTestsPrefix)
+    }
 
     /// Tools that only look; when the model loops on them it is steered towards acting.
     static let lookingTools: Set<String> = ["read_file", "search", "list_files", "git_diff"]
