@@ -25,5 +25,13 @@ struct FinishedRun: Sendable {
     var folder: WorkspaceFolder
     var outcome: FixOutcome
     var start: RunStartState
-    var applied = false
+    /// Once applied, the run's snapshot is released (dropped off the actor, so its folder is removed
+    /// on another thread).
+    var applied = false {
+        didSet {
+            guard applied, let base = outcome.retainedBase else { return }
+            outcome.retainedBase = nil
+            Task.detached { base.remove() }
+        }
+    }
 }

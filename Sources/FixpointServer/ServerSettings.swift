@@ -22,7 +22,7 @@ public struct ServerSettings: Sendable, Equatable {
     }
 
     public static let maxStepsRange = 1...10_000
-    public static let heavyRange = 1...64
+    public static let heavyRange = 1...16  // the agent runs at most 16 trajectories
     public static let timeoutRange = 1...604_800
     public static let tokenBudgetRange = 1...1_000_000_000
     static let knownKeys = "modelUrl, model, testCommand, maxSteps, heavy, timeout, tokenBudget"

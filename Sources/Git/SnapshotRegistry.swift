@@ -10,7 +10,10 @@ enum SnapshotRegistry {
         if let configured = ProcessInfo.processInfo.environment["FIXPOINT_SNAPSHOT_DIR"], !configured.isEmpty {
             return configured
         }
-        return NSHomeDirectory() + "/.cache/fixpoint/snapshots"
+        // Same cache as the rest of Fixpoint (ModelClient's FixpointPaths), which Git does not depend on.
+        if let cache = ProcessInfo.processInfo.environment["FIXPOINT_CACHE"], !cache.isEmpty { return cache + "/snapshots" }
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+        return home + "/.cache/fixpoint/snapshots"
     }
 
     /// Creates `<root>/<uuid>` and records it as owned by this process.

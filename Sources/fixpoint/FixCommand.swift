@@ -105,7 +105,9 @@ struct FixCommand: AsyncParsableCommand {
         switch (outcome.failure, outcome.report.status) {
         case (.configuration?, _): throw ExitCode(ExitCodes.usage)
         case (.modelUnreachable?, _): throw ExitCode(ExitCodes.unreachable)
-        case (nil, .verified): return
+        case (nil, .verified):
+            // --apply that could not write is not a success: nothing reached the working tree.
+            if apply, outcome.applyError != nil { throw ExitCode(ExitCodes.notVerified) }
         default: throw ExitCode(ExitCodes.notVerified)
         }
     }

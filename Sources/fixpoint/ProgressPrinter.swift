@@ -69,7 +69,10 @@ final class ProgressPrinter: Sendable {
     func summary(_ outcome: FixOutcome, printPatch: Bool) {
         let r = outcome.report
         if jsonEvents {
-            printLine(JSON.object(["kind": "report", "report": r.toJSON()]).serialized())
+            var event: [String: JSON] = ["kind": "report", "report": r.toJSON()]
+            if let applied = outcome.appliedFiles { event["applied"] = .array(applied.map(JSON.string)) }
+            if let applyError = outcome.applyError { event["apply_error"] = .string(applyError) }
+            printLine(JSON.object(event).serialized())
             return
         }
         var lines = ["fixpoint: \(r.status.rawValue) (\(r.endReason.rawValue)) after \(r.steps) steps, \(r.toolCalls) tool calls, \(String(format: "%.1f", r.timing.wallS))s"]

@@ -217,3 +217,14 @@ import Testing
         #expect(try fixture.read("n.py") == "a\nx = 1\nb\nx = 1\n")
     }
 }
+
+@Suite struct EditFileWholeLineCoreTests {
+    @Test func aShortCoreInsideAnotherLineIsNotEdited() async throws {
+        let fixture = try ToolsFixture()
+        try fixture.write("f.py", "print(total)\nx = 1\n")
+        await #expect(throws: ToolError.self) {
+            _ = try await fixture.call("edit_file", ["path": "f.py", "old_text": "y = 2\n)", "new_text": "y = 2\n]"])
+        }
+        #expect(try fixture.read("f.py") == "print(total)\nx = 1\n")
+    }
+}

@@ -62,8 +62,9 @@ public struct EditFileTool: AgentTool {
         // Small models also quote unchanged neighbour lines wrongly (skipping a docstring, say). When
         // only the lines that actually change are found, once, edit just those — and say so.
         if ranges.isEmpty, let core = Self.changedCore(old: oldText, new: newText) {
-            let coreRanges = text.ranges(of: core.old)
-            if coreRanges.count == 1 {
+            // Only whole lines count: a short core like ")" must not match inside another line.
+            let coreRanges = text.ranges(of: core.old).filter { Self.coversWholeLines($0, in: text) }
+            if coreRanges.count == 1, text.ranges(of: core.old).count == 1 {
                 ranges = coreRanges
                 oldText = core.old
                 newText = core.new
@@ -86,6 +87,12 @@ public struct EditFileTool: AgentTool {
         let newCount = max(TextFile.lines(newText).count, newText.isEmpty ? 0 : 1)
         return "Edited \(shown): replaced \(oldCount) line\(oldCount == 1 ? "" : "s") at line \(firstLine) with \(newCount) line\(newCount == 1 ? "" : "s")\(note).\n"
             + snippet(of: updated, around: firstLine, count: max(newCount, 1))
+    }
+
+    static func coversWholeLines(_ range: Range<String.Index>, in text: String) -> Bool {
+        let startsLine = range.lowerBound == text.startIndex || text[text.index(before: range.lowerBound)] == "\n"
+        let endsLine = range.upperBound == text.endIndex || text[range.upperBound] == "\n" || text[range.upperBound] == "\r"
+        return startsLine && endsLine
     }
 
     /// The lines that differ between old and new once their common leading and trailing lines are

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func placeholder_JSONValueTests() { #expect(Bool(true)) }
