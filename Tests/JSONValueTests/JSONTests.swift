@@ -32,7 +32,8 @@ import Testing
         for bad in ["{", "[1,]", #"{"a" 1}"#, "tru", #""unterminated"#, "01", "1 2"] {
             #expect(throws: JSONParseError.self) { try JSON.parse(bad) }
         }
-        do { _ = try JSON.parse(#"{"a": [1, 2,, 3]}"#) } catch { #expect(error.offset == 12)  // the second comma }
+        // The offset points at the second comma.
+        do { _ = try JSON.parse(#"{"a": [1, 2,, 3]}"#) } catch { #expect(error.offset == 12) }
     }
 
     @Test func prettyPrintingIsStableAndParsesBack() throws {
