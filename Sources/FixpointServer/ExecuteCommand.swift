@@ -1,5 +1,6 @@
 import Agent
 import Foundation
+import Git
 import JSONRPC
 import JSONValue
 import LSP
@@ -64,19 +65,22 @@ extension FixpointServer {
             throw .invalidParams(args.path + ".issue", "must describe the issue; it is empty")
         }
         let uri = try args.optionalString("uri").map { DocumentURI($0) }
-        guard let folder = folder(for: uri) else {
+        guard let workspaceFolder = folder(for: uri) else {
             let problem = uri.map { "\($0) is in no workspace folder" } ?? "no workspace folder is open; open a folder first"
             throw .invalidParams(args.path + ".uri", problem)
         }
+        // The agent works on the whole repository: paths of unsaved buffers and of the result are
+        // relative to its root, which may lie above the folder the editor opened.
+        let folder = Self.repositoryFolder(containing: workspaceFolder)
         if let running = activeRuns.values.first(where: { $0.folder.path == folder.path }) {
             throw .requestFailed("Fixpoint is already running in \(folder.path) (run \(running.id)); cancel it with fixpoint.cancel or wait for it to finish")
         }
-        var settings = try settings(for: folder)
+        var settings = try settings(for: workspaceFolder)
         if let v = try args.optionalString("testCommand") { settings.testCommand = v }
         if let v = try args.optionalInt("maxSteps", in: ServerSettings.maxStepsRange) { settings.maxSteps = v }
         if let v = try args.optionalInt("heavy", in: ServerSettings.heavyRange) { settings.heavy = v }
         guard let testCommand = settings.testCommand, !testCommand.isEmpty else {
-            throw .invalidParams(args.path + ".testCommand", "no test command: pass it, or set testCommand in \(folder.path)/fixpoint.toml or the editor settings")
+            throw .invalidParams(args.path + ".testCommand", "no test command: pass it, or set testCommand in \(workspaceFolder.path)/fixpoint.toml or the editor settings")
         }
 
         var request = FixRequest(repository: folder.path, issue: issue, testCommand: testCommand)
@@ -98,6 +102,13 @@ extension FixpointServer {
         let task = Task { await self.performRun(runID: runID, requestID: requestID, request: request, model: model, start: start, workDoneToken: workDoneToken) }
         activeRuns[runID] = ActiveRun(id: runID, folder: folder, requestID: requestID, task: task, progressToken: workDoneToken)
         runByRequest[requestID] = runID
+    }
+
+    /// The repository that holds `folder`, as a folder of its own (the folder itself when it is the
+    /// repository's root, or in no repository — the run then reports why).
+    static func repositoryFolder(containing folder: WorkspaceFolder) -> WorkspaceFolder {
+        guard let root = try? Repository.discover(from: folder.path).workdir, root != folder.path else { return folder }
+        return WorkspaceFolder(uri: DocumentURI(path: root), name: folder.name, path: root)
     }
 
     private func performRun(runID: String, requestID: RequestID, request: FixRequest, model: ModelSelection, start: RunStartState, workDoneToken: JSON?) async {

@@ -43,4 +43,41 @@ import Testing
         #expect(applied["applied"] == ["calc.py"])
         #expect(folder.read("calc.py") == "def add(a, b):\n    return a + b\n")
     }
+
+    /// The editor opened a folder below the repository root: unsaved buffers and the result map onto
+    /// repository-relative paths both ways.
+    @Test func aWorkspaceFolderInsideTheRepositoryMapsPathsThroughTheRoot() async throws {
+        let repo = try TempFolder(files: [
+            "sub/calc.py": "def add(a, b):\n    return a - b\n",
+            "sub/test.sh": "cd sub && python3 -c 'from calc import add; assert add(2, 3) == 5'\n",
+        ])
+        let model = try LoopbackServer.chatServer(turns: [
+            ChatScript(toolCalls: [ToolCall(id: "c1", name: "edit_file", arguments: #"{"path":"sub/calc.py","old_text":"a * b","new_text":"a + b"}"#)]),
+            ChatScript(toolCalls: [ToolCall(id: "c2", name: "submit", arguments: #"{"summary":"add adds"}"#)]),
+        ])
+        defer { model.stop() }
+        try repo.write("sub/fixpoint.toml", "modelUrl = \"\(model.baseURL)\"\ntestCommand = \"sh sub/test.sh\"\n")
+        let git = try await ChildProcess.shell("git init -q && git add -A && git -c user.name=t -c user.email=t@e commit -qm base", in: repo.path)
+        try #require(git.status == .exited(0))
+
+        let client = await TestClient(runner: FixRunners.agent, answer: { method, _ in
+            method == "workspace/applyEdit" ? .success(["applied": false]) : .success(.null)
+        })
+        try await client.initialize(rootPath: repo.path + "/sub")
+        // An unsaved buffer (a - b written as a * b): the model's edit only matches the buffer's text.
+        client.notify("textDocument/didOpen", ["textDocument": [
+            "uri": .string(repo.uri("sub/calc.py")), "languageId": "python", "version": 1, "text": "def add(a, b):\n    return a * b\n",
+        ]])
+        let report = try await client.request("workspace/executeCommand", [
+            "command": "fixpoint.fixIssue", "arguments": [["issue": "add multiplies"]],
+        ], timeout: 60)
+        #expect(report["status"] == "verified", "\(report)")
+        #expect(report["files_changed"] == ["sub/calc.py"])
+        // The offered edit names the real file (not <folder>/sub/calc.py) at the buffer's version.
+        let edit = try #require(client.messages("workspace/applyEdit").first)
+        let documents = edit["edit"]?["documentChanges"]?.arrayValue ?? []
+        let uris = documents.compactMap { $0["textDocument"]?["uri"]?.stringValue }
+        #expect(uris == [repo.uri("sub/calc.py")], "\(edit)")
+        #expect(documents.first?["textDocument"]?["version"] == 1)
+    }
 }
