@@ -1,3 +1,4 @@
+import Foundation
 import CGit2
 #if canImport(Glibc)
 import Glibc
@@ -56,12 +57,43 @@ extension Snapshot {
             if now != change.userBlobAtSnapshot { changed.append(change.path) }
         }
         guard changed.isEmpty else { throw .filesChangedSinceSnapshot(changed.sorted()) }
+        // All or nothing: what was there is kept in memory, and put back if a later write fails.
+        var written: [Backup] = []
         do {
-            for change in changes { try write(change) }
+            for change in changes {
+                let backup = Backup(path: sourceRepository + "/" + change.path)
+                try write(change)
+                written.append(backup)
+            }
         } catch {
+            for backup in written.reversed() { backup.restore() }
             throw .git(error)
         }
         return changes.map(\.path).sorted()
+    }
+
+    /// A user file as it was before a write: its bytes and mode, its link target, or its absence.
+    private struct Backup {
+        var path: String
+        var bytes: [UInt8]?
+        var linkTarget: String?
+        var executable = false
+
+        init(path: String) {
+            self.path = path
+            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+                linkTarget = target
+            } else if let data = FileManager.default.contents(atPath: path) {
+                bytes = Array(data)
+                executable = FileManager.default.isExecutableFile(atPath: path)
+            }
+        }
+
+        func restore() {
+            unlink(path)
+            if let linkTarget { _ = symlink(linkTarget, path) }
+            else if let bytes { try? FileSystem.writeAtomically(bytes, to: path, executable: executable) }
+        }
     }
 
     private func write(_ change: Change) throws(GitError) {

@@ -3,6 +3,22 @@ import Testing
 @testable import Git
 
 @Suite struct UserTreeApplyTests {
+    /// A write that fails part way puts back what was already written: all files or none.
+    @Test func aFailedWriteRollsBackTheFilesAlreadyWritten() throws {
+        let fixture = try Fixture(files: ["a.txt": "a\n"])
+        let snapshot = try fixture.snapshot()
+        defer { snapshot.remove() }
+        try fixture.write("a.txt", "agent\n", inSnapshot: snapshot)
+        try fixture.write("x/new.txt", "new\n", inSnapshot: snapshot)
+        // After the run started the user made "x" a file: the new file under it cannot be written.
+        try fixture.write("x", "a file now\n")
+        #expect(throws: UserApplyError.self) {
+            try applyToUserRepository(patch: try snapshot.diff(), snapshot: snapshot)
+        }
+        #expect(fixture.read("a.txt") == "a\n")
+        #expect(fixture.read("x") == "a file now\n")
+    }
+
     @Test func writesTheResultIntoTheUsersTreeOnly() throws {
         let fixture = try Fixture(files: ["a.txt": "a\n", "gone.txt": "g\n", "keep.txt": "k\n"])
         try fixture.write("keep.txt", "user's uncommitted edit\n")
