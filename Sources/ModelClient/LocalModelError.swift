@@ -8,6 +8,8 @@ public enum LocalModelError: Error, CustomStringConvertible, Equatable {
     case launchFailed(String)
     case exitedEarly(status: String, logTail: String)
     case neverHealthy(seconds: Double, logTail: String)
+    /// The caller was cancelled (Ctrl-C, an editor's cancel) while the server was being started.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -29,6 +31,8 @@ public enum LocalModelError: Error, CustomStringConvertible, Equatable {
             return "could not start llama-server: \(reason)"
         case .exitedEarly(let status, let tail):
             return "llama-server exited before it became healthy (\(status)). Its last log lines:\n\(tail)"
+        case .cancelled:
+            return "cancelled while the model server was starting; it was stopped"
         case .neverHealthy(let seconds, let tail):
             return "llama-server did not answer /health with 200 within \(Int(seconds))s and was stopped. Its last log lines:\n\(tail)"
         }

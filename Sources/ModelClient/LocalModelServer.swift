@@ -85,6 +85,7 @@ public final class LocalModelServer: Sendable {
             try? await Task.sleep(for: .milliseconds(250))
         }
         await process.terminate(grace: 2)
+        if Task.isCancelled { throw .cancelled }
         throw .neverHealthy(seconds: timeout, logTail: logTail())
     }
 

@@ -18,6 +18,7 @@ public enum ModelVerifier {
             return
         }
         let actual = await sha256(of: modelPath) ?? "unreadable"
+        if Task.isCancelled { throw .cancelled }  // a killed sha256sum says nothing about the file
         guard actual == spec.sha256 else { throw .corruptModel(path: modelPath, expectedSHA256: spec.sha256, actualSHA256: actual) }
         try? (spec.sha256 + "\n").write(toFile: stamp, atomically: true, encoding: .utf8)
     }

@@ -98,4 +98,22 @@ import Testing
             return status == "exit 1" && tail.contains("unknown argument --jinja")
         }
     }
+
+    @Test func cancellingTheStartStopsTheServerAndSaysCancelled() async throws {
+        var options = LocalModelServer.Options()
+        options.binaryPath = try fakeServer("exec sleep 61.\(Int.random(in: 1000...9999))")
+        options.modelPath = try fakeModel()
+        options.healthTimeout = 60
+        let started = Date()
+        let task = Task { try await LocalModelServer.start(options) }
+        try await Task.sleep(for: .milliseconds(600))
+        task.cancel()
+        do {
+            _ = try await task.value
+            Issue.record("a cancelled start returned a server")
+        } catch {
+            #expect(error as? LocalModelError == .cancelled)
+        }
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
 }

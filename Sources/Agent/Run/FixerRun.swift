@@ -26,6 +26,11 @@ public enum Fixer {
         let endpoint: ModelConnection
         do { endpoint = try await ModelConnection.open(selection, slots: request.heavy, options: options) } catch {
             journal.record("run_end", ["error": .string(error.description)])
+            if error.isCancelled || Task.isCancelled {
+                var report = RunReport(status: .noPatch, endReason: .cancelled)
+                report.timing.wallS = Date().timeIntervalSince(started)
+                return FixOutcome(report: report, changes: [])
+            }
             return .failed(error.description, failure: error.isConfiguration ? .configuration : .modelUnreachable, started: started)
         }
         defer { Task { await endpoint.close() } }

@@ -6,6 +6,7 @@ final class ModelConnection: Sendable {
     struct OpenError: Error, CustomStringConvertible {
         var description: String
         var isConfiguration: Bool
+        var isCancelled = false
     }
 
     let model: any ChatModel
@@ -44,7 +45,7 @@ final class ModelConnection: Sendable {
                 case .binaryNotFound, .modelNotFound, .corruptModel, .wrongModelSize, .portInUse: configuration = true
                 default: configuration = false
                 }
-                throw OpenError(description: error.description, isConfiguration: configuration)
+                throw OpenError(description: error.description, isConfiguration: configuration, isCancelled: error == .cancelled)
             }
             let client = ModelClient(endpoint: ModelEndpoint(baseURL: server.baseURL))
             // The embedded Qwen2.5-Coder models answer tool requests in prose; a schema keeps them on track.
