@@ -39,3 +39,22 @@ import Testing
         #expect(outcome.report.filesChanged == ["test_calc.py"])
     }
 }
+
+@Suite struct FailingSubmitTests {
+    @Test func submittingRightAfterFailingTestsIsQuestionedOnce() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        let model = ScriptedModel(turns: [
+            ScriptedModel.call("edit_file", ["path": "calc.py", "old_text": "a - b", "new_text": "a * b"]),
+            ScriptedModel.call("run_tests", [:]),
+            ScriptedModel.call("submit", ["summary": "done"]),
+            ScriptedModel.call("edit_file", ["path": "calc.py", "old_text": "a * b", "new_text": "a + b"]),
+            ScriptedModel.call("run_tests", [:]),
+            ScriptedModel.call("submit", ["summary": "done"]),
+        ])
+        let outcome = await Fixer.run(fixRequest(repo, maxSteps: 10), model: .embedded(), options: options(model))
+        #expect(model.requests[3].messages.last?.content?.hasPrefix("The last run_tests failed (exit 1)") == true)
+        #expect(outcome.report.status == .verified)
+        #expect(outcome.report.steps == 6)
+    }
+}

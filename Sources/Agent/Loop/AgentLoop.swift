@@ -30,6 +30,8 @@ final class AgentLoop {
     private var excludedTools: Set<String> = []
     private let latestTests = LatestTestRun()
     private var submitObjected = false
+    /// Exit code of the model's latest run_tests, if it ran any.
+    private var lastTestExit: Int32?
     private var turnsWithoutCalls = 0
     /// Calibrated from the server's prompt token counts: tokens per byte of request body.
     private var tokensPerByte = 0.3
@@ -250,6 +252,10 @@ final class AgentLoop {
             submitObjected = true
             return Self.onlyTestsPrefix + " (\(changed.joined(separator: ", "))). The tests describe the wanted behaviour: change the code they test so they pass, then run_tests. Call submit again only if you really cannot fix it."
         }
+        if !changed.isEmpty, let last = lastTestExit, last != 0 {
+            submitObjected = true
+            return Self.testsFailPrefix + " (exit \(last)), so the change does not fix the issue yet. Read the failures above, fix the code, and run_tests again. Call submit again only if you really cannot fix it."
+        }
         guard changed.isEmpty else { return nil }
         submitObjected = true
         return Self.objectionPrefix + " and the tests still fail, so the issue is not fixed. Make the fix with edit_file (copy old_text exactly from read_file), then run_tests. Call submit again only if you really cannot fix it."
@@ -309,6 +315,7 @@ final class AgentLoop {
 
     private func noteTests() {
         guard let run = latestTests.take() else { return }
+        lastTestExit = run.exitCode
         ledger.latestTestResult = "exit \(run.exitCode)" + (run.exitCode == 0 ? " (passing)" : "")
         ledger.failingTests = run.failingTests
     }
@@ -322,10 +329,11 @@ final class AgentLoop {
 
     static let objectionPrefix = "Nothing has been changed yet"
     static let onlyTestsPrefix = "Only test files have been changed"
+    static let testsFailPrefix = "The last run_tests failed"
     static let constrainedActionMaxTokens = 1536
 
     static func isObjection(_ output: String) -> Bool {
-        output.hasPrefix(objectionPrefix) || output.hasPrefix(onlyTestsPrefix)
+        output.hasPrefix(objectionPrefix) || output.hasPrefix(onlyTestsPrefix) || output.hasPrefix(testsFailPrefix)
     }
 
     /// Tools that only look; when the model loops on them it is steered towards acting.
