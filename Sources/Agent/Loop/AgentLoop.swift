@@ -194,7 +194,7 @@ final class AgentLoop {
     private func execute(_ call: ToolCall) async -> String {
         toolCalls += 1
         if call.name == SubmitTool.name, let objection = await submitObjection() {
-            record("format_error", "submit without a change while the tests fail; asked to continue")
+            record("format_error", "submit questioned: " + (objection.split(separator: ".").first.map(String.init) ?? objection))
             journal.record("tool_call", trajectory: settings.index, step: step, ["name": .string(call.name), "arguments": .string(call.arguments), "id": .string(call.id), "refused": .bool(true)])
             return objection
         }
