@@ -2,6 +2,7 @@ import Agent
 import ArgumentParser
 import Foundation
 import FixpointServer
+import Git
 import JSONValue
 
 struct FixCommand: AsyncParsableCommand {
@@ -49,8 +50,10 @@ struct FixCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // fixpoint.toml lives at the repository root, which --repo may lie below.
+        let root = (try? Repository.discover(from: repo).workdir) ?? repo
         let settings: ServerSettings
-        do { settings = try ServerSettings().merging(tomlIn: repo) } catch {
+        do { settings = try ServerSettings().merging(tomlIn: root) } catch {
             printError("fixpoint: \(error)")
             throw ExitCode(ExitCodes.usage)
         }
@@ -65,7 +68,7 @@ struct FixCommand: AsyncParsableCommand {
             issueText = issue ?? ""
         }
         guard let testCommand = testCmd ?? settings.testCommand else {
-            printError("fixpoint: no test command: pass --test-cmd or set testCommand in \(repo)/fixpoint.toml")
+            printError("fixpoint: no test command: pass --test-cmd or set testCommand in \(root)/fixpoint.toml")
             throw ExitCode(ExitCodes.usage)
         }
 

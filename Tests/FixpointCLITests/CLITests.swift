@@ -87,4 +87,17 @@ import Testing
         #expect(r.out.contains(ModelCatalog.defaultModel.sha256))
         #expect(r.out.contains("missing — run scripts/setup"))
     }
+
+    /// fixpoint.toml is read from the repository root even when --repo names a folder below it.
+    @Test func fixpointTomlComesFromTheRepositoryRoot() async throws {
+        let dir = try temporaryFolder("fp-cli-rootcfg")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+        try "heavy = 99\n".write(toFile: dir + "/fixpoint.toml", atomically: true, encoding: .utf8)
+        _ = try await ChildProcess.shell("git init -q && git add -A && git -c user.name=t -c user.email=t@e commit -qm a", in: dir)
+        let r = try await CLI.run(["fix", "--repo", dir + "/sub", "--issue", "x", "--test-cmd", "true", "--model-url", "http://127.0.0.1:9"])
+        #expect(r.code == 2)
+        #expect(r.err.contains("\(dir)/fixpoint.toml"))
+        #expect(r.err.contains("heavy"))
+    }
 }
