@@ -204,7 +204,10 @@ final class AgentLoop {
         var output: String
         var failed = false
         do {
-            output = try await registry.call(name: call.name, arguments: call.arguments, in: toolContext())
+            let (registry, context) = (self.registry, try toolContext())
+            output = try await withTaskExecutorPreference(ToolExecutor.shared) { () async throws(ToolError) -> String in
+                try await registry.call(name: call.name, arguments: call.arguments, in: context)
+            }
             if let nudge = loopGuard.afterSuccess(name: call.name, arguments: call.arguments, output: output, step: step) {
                 record("loop", "\(Self.summary(of: call)) repeated with the same result")
                 output = nudge
