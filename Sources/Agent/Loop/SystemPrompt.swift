@@ -42,7 +42,7 @@ enum SystemPrompt {
 enum IssuePrompt {
     static func render(issue: String, fileTree: String, testCommand: String, testsBefore: RunReport.TestRun?, failingTests: [String]) -> String {
         var parts = ["<issue>\n\(issue.trimmingCharacters(in: .whitespacesAndNewlines))\n</issue>"]
-        parts.append("Repository files (top levels):\n\(fileTree)")
+        parts.append("Repository files (top levels; files marked (test) are tests — they describe the wanted behaviour, fix the code instead):\n\(fileTree)")
         parts.append("Test command: \(testCommand)")
         if let before = testsBefore {
             if before.passed {

@@ -15,7 +15,9 @@ enum FileTree {
                 var isDir: ObjCBool = false
                 _ = FileManager.default.fileExists(atPath: root + "/" + rel, isDirectory: &isDir)
                 if lines.count >= maxEntries { omitted += 1; continue }
-                lines.append(rel + (isDir.boolValue ? "/" : ""))
+                // Small models fix the tests instead of the code when they can't tell them apart.
+                let mark = !isDir.boolValue && AgentLoop.isTestPath(rel) ? "   (test)" : ""
+                lines.append(rel + (isDir.boolValue ? "/" : "") + mark)
                 if isDir.boolValue, depth < 1 { walk(rel, depth: depth + 1) }
             }
         }
