@@ -78,9 +78,11 @@ public final class LocalModelServer: Sendable {
 
     func waitUntilHealthy(timeout: Double) async throws(LocalModelError) {
         let deadline = Date().addingTimeInterval(timeout)
+        let transport = HTTPTransport(poolCapacity: 1)
+        let health = HTTPRequest(url: baseURL + "/health", connectTimeout: 2, firstByteTimeout: 2, idleTimeout: 2)
         while Date() < deadline {
             if let status = process.exitStatus { throw .exitedEarly(status: status.description, logTail: logTail()) }
-            if await HealthCheck.status(of: baseURL + "/health", timeout: 2) == 200 { return }
+            if await transport.fetch(health).status == 200 { return }
             if Task.isCancelled { break }
             try? await Task.sleep(for: .milliseconds(250))
         }
