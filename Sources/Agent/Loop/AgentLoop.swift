@@ -136,29 +136,13 @@ final class AgentLoop {
                 }
                 return formatError(why, tools: registry.definitions)
             }
-            for call in message.toolCalls {
-                let output = await execute(call)
-                conversation.append(.tool(callID: call.id, name: call.name, content: output), kind: .observation, step: step,
-                                    callSummary: Self.summary(of: call))
-                if call.name == SubmitTool.name, !Self.isObjection(output) { return .submitted }
-            }
-            consecutiveFormatErrors = 0
-            return nil
+            return await answer(message.toolCalls)
         case .constrained:
             conversation.append(message, kind: .assistant, step: step)
             journal.record("assistant", trajectory: settings.index, step: step, ["content": .string(message.content ?? "")])
             // A server may still return native calls in this mode: answer each with its tool message,
             // so the next request has no unanswered call.
-            if !message.toolCalls.isEmpty {
-                for call in message.toolCalls {
-                    let output = await execute(call)
-                    conversation.append(.tool(callID: call.id, name: call.name, content: output), kind: .observation, step: step,
-                                        callSummary: Self.summary(of: call))
-                    if call.name == SubmitTool.name, !Self.isObjection(output) { return .submitted }
-                }
-                consecutiveFormatErrors = 0
-                return nil
-            }
+            if !message.toolCalls.isEmpty { return await answer(message.toolCalls) }
             var call: ToolCall
             switch ConstrainedAction.parse(message.content ?? "", knownTools: Set(registry.names)) {
             case .success(let action): call = action.call
@@ -175,6 +159,18 @@ final class AgentLoop {
             consecutiveFormatErrors = 0
             return call.name == SubmitTool.name && !Self.isObjection(output) ? .submitted : nil
         }
+    }
+
+    /// Executes native tool calls in order, answering each with its tool message (ids kept verbatim).
+    private func answer(_ calls: [ToolCall]) async -> RunReport.EndReason? {
+        for call in calls {
+            let output = await execute(call)
+            conversation.append(.tool(callID: call.id, name: call.name, content: output), kind: .observation, step: step,
+                                callSummary: Self.summary(of: call))
+            if call.name == SubmitTool.name, !Self.isObjection(output) { return .submitted }
+        }
+        consecutiveFormatErrors = 0
+        return nil
     }
 
     private func formatError(_ why: String, tools: [ToolDefinition]) -> RunReport.EndReason? {
@@ -400,21 +396,24 @@ final class AgentLoop {
     /// half the room so compactions stay rare and the prefix cache keeps hitting in between.
     private func compactIfNeeded(reserve: Int, force: Bool) async {
         let room = contextSize - reserve
-        let estimate = Int(Double(conversation.serializedBytes + toolBytes) * tokensPerByte)
+        // The tool schemas ride along in every request; they don't change while compacting.
+        let overhead = toolBytes
+        func estimatedTokens() -> Int { Int(Double(conversation.serializedBytes + overhead) * tokensPerByte) }
+        let estimate = estimatedTokens()
         guard force || estimate > Int(Double(room) * 0.9) else { return }
         let target = room / 2
         let stubbed = conversation.stubObservations(keepingLast: force ? 2 : settings.keepObservations)
         var folded = 0
-        if Int(Double(conversation.serializedBytes + toolBytes) * tokensPerByte) > target || force {
+        if estimatedTokens() > target || force {
             let snapshot = self.snapshot
             ledger.diffStat = Ledger.diffStat(of: (try? await runBlocking { try snapshot.diff() }) ?? "")
             var keep = settings.keepTurns
             repeat {
                 folded += conversation.fold(keepingLastTurns: keep, ledger: ledger.render())
                 keep /= 2
-            } while keep >= 1 && Int(Double(conversation.serializedBytes + toolBytes) * tokensPerByte) > target
+            } while keep >= 1 && estimatedTokens() > target
         }
-        let after = Int(Double(conversation.serializedBytes + toolBytes) * tokensPerByte)
+        let after = estimatedTokens()
         record("compaction", "context ~\(estimate) tokens of \(contextSize): stubbed \(stubbed) old outputs, folded \(folded) turns into the ledger; now ~\(after)")
         journal.record("compaction", trajectory: settings.index, step: step, [
             "before_tokens": .int(estimate), "after_tokens": .int(after), "stubbed": .int(stubbed), "folded": .int(folded),
