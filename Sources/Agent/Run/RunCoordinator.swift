@@ -22,6 +22,8 @@ struct RunCoordinator {
         var files: [String]
         var after: RunReport.TestRun?
         var changes: [FileChange]
+        /// The patch's identity for voting and the report, hashed once (nil: no patch).
+        var patchSHA256: String?
         var status: RunReport.Status { patch.isEmpty ? .noPatch : (after?.passed == true ? .verified : .unverified) }
     }
 
@@ -83,7 +85,8 @@ struct RunCoordinator {
             FileChange(path: path, before: (try? base.baseContent(of: path)) ?? nil,
                        after: try? String(contentsOfFile: snapshot.directory + "/" + path, encoding: .utf8))
         }
-        return Finished(index: index, seed: seed, outcome: outcome, patch: patch, files: files, after: after, changes: changes)
+        return Finished(index: index, seed: seed, outcome: outcome, patch: patch, files: files, after: after, changes: changes,
+                        patchSHA256: patch.isEmpty ? nil : SHA256.hex(patch))
     }
 
     private func verify(patch: String, trajectory: Int, step: Int) async -> RunReport.TestRun {
@@ -115,10 +118,10 @@ struct RunCoordinator {
             switch f.status { case .verified: return 0; case .unverified: return 1; case .noPatch: return 2; case .error: return 3 }
         }
         var votes: [String: Int] = [:]
-        for f in finished where !f.patch.isEmpty { votes[SHA256.hex(f.patch), default: 0] += 1 }
+        for f in finished { if let hash = f.patchSHA256 { votes[hash, default: 0] += 1 } }
         return finished.min { a, b in
             if rank(a) != rank(b) { return rank(a) < rank(b) }
-            let va = votes[SHA256.hex(a.patch)] ?? 0, vb = votes[SHA256.hex(b.patch)] ?? 0
+            let va = a.patchSHA256.flatMap { votes[$0] } ?? 0, vb = b.patchSHA256.flatMap { votes[$0] } ?? 0
             if va != vb { return va > vb }
             return a.outcome.steps < b.outcome.steps
         }
@@ -146,7 +149,7 @@ struct RunCoordinator {
         report.error = chosen.outcome.error
         report.trajectories = finished.map { f in
             RunReport.Trajectory(seed: f.seed, status: f.status, steps: f.outcome.steps,
-                                 patchSHA256: f.patch.isEmpty ? nil : SHA256.hex(f.patch), selected: f.index == chosen.index)
+                                 patchSHA256: f.patchSHA256, selected: f.index == chosen.index)
         }
         report.timing.wallS = Date().timeIntervalSince(started)
 

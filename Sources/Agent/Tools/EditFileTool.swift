@@ -62,9 +62,9 @@ public struct EditFileTool: AgentTool {
         // Small models also quote unchanged neighbour lines wrongly (skipping a docstring, say). When
         // only the lines that actually change are found, once, edit just those — and say so.
         if ranges.isEmpty, let core = Self.changedCore(old: oldText, new: newText) {
-            // Only whole lines count: a short core like ")" must not match inside another line.
-            let coreRanges = text.ranges(of: core.old).filter { Self.coversWholeLines($0, in: text) }
-            if coreRanges.count == 1, text.ranges(of: core.old).count == 1 {
+            // One match, covering whole lines: a short core like ")" must not match inside another line.
+            let coreRanges = text.ranges(of: core.old)
+            if coreRanges.count == 1, Self.coversWholeLines(coreRanges[0], in: text) {
                 ranges = coreRanges
                 oldText = core.old
                 newText = core.new
