@@ -6,8 +6,7 @@ import Testing
 @Suite(.enabled(if: Runtime.shouldRun, Runtime.skipNote))
 struct DoctorReadyTests {
     @Test func doctorIsReadyWhenTheRuntimeIsInstalled() async throws {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fixpoint").path
-        let out = try await ChildProcess.run(ProcessSpec(executable: binary, arguments: ["doctor"]))
+        let out = try await ChildProcess.run(ProcessSpec(executable: Runtime.fixpointBinary, arguments: ["doctor"]))
         #expect(out.status == .exited(0), "\(out.stdoutText)")
         for line in ["libgit2        OK", "libcurl        OK", "llama-server   OK", "default model  OK"] {
             #expect(out.stdoutText.contains(line), "missing '\(line)' in:\n\(out.stdoutText)")

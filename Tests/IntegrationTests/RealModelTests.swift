@@ -74,15 +74,16 @@ struct RealModelTests {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("fp-e2e-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: work) }
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         let setup = try await ChildProcess.shell(
             "mkdir -p repo && cp -R '\(root)/fixtures/python-bug/.' repo/ && cd repo && git init -q && git add -A && git -c user.name=t -c user.email=t@e commit -qm fixture",
-            in: (try? FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)).map { work } ?? work)
+            in: work)
         try #require(setup.status == .exited(0), "\(setup.stdoutText)")
         let repo = work + "/repo"
         let fingerprint = "find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum"
         let before = try await ChildProcess.shell(fingerprint, in: repo).stdoutText
 
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fixpoint").path
+        let binary = Runtime.fixpointBinary
         var spec = ProcessSpec(executable: FileManager.default.isExecutableFile(atPath: binary) ? binary : root + "/.build/debug/fixpoint", arguments: [
             "fix", "--repo", repo, "--issue-file", repo + "/ISSUE.md", "--max-steps", "8", "--context-size", "8192",
             "--report", work + "/report.json", "--trajectory", work + "/trajectory.jsonl", "--json-events",

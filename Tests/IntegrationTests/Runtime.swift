@@ -11,6 +11,11 @@ enum Runtime {
     /// CI sets FIXPOINT_REQUIRE_MODEL=1: there a missing runtime fails the tests instead of skipping them.
     static var required: Bool { ProcessInfo.processInfo.environment["FIXPOINT_REQUIRE_MODEL"] == "1" }
     static var shouldRun: Bool { installed || required }
+    /// The `fixpoint` built next to the test bundle.
+    static var fixpointBinary: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fixpoint").path
+    }
+
     static let skipNote: Comment = "the model runtime is not installed (run scripts/setup); these tests start a real llama-server"
 
     /// Count of llama-server processes that are children of this test process.
