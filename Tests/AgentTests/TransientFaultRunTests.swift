@@ -60,7 +60,10 @@ import Testing
         return turns
     }()
 
-    struct Finished {
+    /// The run without faults, made once for every case.
+    static let clean = Task { try await run(fault: nil) }
+
+    struct Finished: Sendable {
         var report: RunReport
         /// The `messages` of every chat request, consecutive repeats (the retries) folded.
         var conversations: [String]
@@ -97,7 +100,7 @@ import Testing
 
     @Test(arguments: Fault.allCases)
     func aRunSurvivesTransientFaults(fault: Fault) async throws {
-        let clean = try await Self.run(fault: nil)
+        let clean = try await Self.clean.value
         #expect(clean.report.status == .verified, "\(clean.report.error ?? "") \(clean.report.events)")
         let faulty = try await Self.run(fault: fault)
         let report = faulty.report
