@@ -108,7 +108,12 @@ final class AgentLoop {
             modelSeconds += Date().timeIntervalSince(began)
             account(response, requestBytes: request.body().serialized().utf8.count)
 
-            if let end = await handle(response) { return (end, nil, false) }
+            if let end = await handle(response) {
+                let advice = end == .formatErrors
+                    ? FormatErrorAdvice.message(reasons: events.filter { $0.kind == "format_error" }.suffix(consecutiveFormatErrors).map(\.detail), mode: mode)
+                    : nil
+                return (end, advice, false)
+            }
         }
     }
 
@@ -127,7 +132,8 @@ final class AgentLoop {
             ])
             if message.toolCalls.isEmpty {
                 turnsWithoutCalls += 1
-                let why = response.formatErrors.first ?? "the answer contained no tool call"
+                let empty = FormatErrorAdvice.isEmpty(message.content, reasoning: message.reasoning, calls: 0)
+                let why = response.formatErrors.first ?? (empty ? FormatErrorAdvice.emptyAnswer : "the answer contained no tool call")
                 if settings.actionMode == .auto, turnsWithoutCalls >= 2, toolCalls == 0 {
                     mode = .constrained
                     record("format_error", "no tool calls in the first \(turnsWithoutCalls) turns: switching to constrained actions")
@@ -149,7 +155,7 @@ final class AgentLoop {
             case .failure(let error):
                 let why = response.finishReason == "length"
                     ? "the answer was cut off at the step's token limit; make a smaller change (edit_file with a few lines), not a whole file"
-                    : error.description
+                    : FormatErrorAdvice.isEmpty(message.content, reasoning: message.reasoning, calls: 0) ? FormatErrorAdvice.emptyAnswer : error.description
                 return formatError(why, tools: registry.definitions)
             }
             call.id = "step\(step)"
