@@ -34,7 +34,7 @@ public enum Fixer {
             return .failed(error.description, failure: error.isConfiguration ? .configuration : .modelUnreachable, started: started)
         }
         defer { Task { await endpoint.close() } }
-        onEvent(AgentEvent(kind: .started, step: 0, maxSteps: request.maxSteps, summary: "model ready: \(endpoint.description)"))
+        onEvent(AgentEvent(kind: .started, step: 0, maxSteps: request.maxSteps, summary: "model ready: \(endpoint.description), context \(endpoint.contextSize) tokens per trajectory"))
 
         _ = try? await runBlocking { Snapshot.removeStale() }
         let base: Snapshot
