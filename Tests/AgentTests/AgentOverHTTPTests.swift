@@ -34,7 +34,7 @@ import Testing
         let report = outcome.report
         #expect(report.status == .verified, "\(report.error ?? "") \(report.events)")
         #expect(report.toolCalls == 3)
-        #expect(report.events.filter { $0.kind == "retry" }.count == 2)
+        #expect(report.events.filter { $0.kind == .retry }.count == 2)
         // The Kimi-style id went back to the server verbatim in the next request.
         let last = try #require(server.chatRequests.last?.bodyText)
         #expect(last.contains("\"tool_call_id\":\"functions.edit_file:1\""))
