@@ -1,4 +1,5 @@
 import Agent
+import Config
 import Foundation
 import Git
 import JSONRPC
@@ -75,31 +76,28 @@ extension FixpointServer {
         if let running = activeRuns.values.first(where: { $0.folder.path == folder.path }) {
             throw .requestFailed("Fixpoint is already running in \(folder.path) (run \(running.id)); cancel it with fixpoint.cancel or wait for it to finish")
         }
-        var settings = try settings(for: workspaceFolder)
-        if let v = try args.optionalString("testCommand") { settings.testCommand = v }
-        if let v = try args.optionalInt("maxSteps", in: ServerSettings.maxStepsRange) { settings.maxSteps = v }
-        if let v = try args.optionalInt("heavy", in: ServerSettings.heavyRange) { settings.heavy = v }
-        guard let testCommand = settings.testCommand, !testCommand.isEmpty else {
-            throw .invalidParams(args.path + ".testCommand", "no test command: pass it, or set testCommand in \(workspaceFolder.path)/fixpoint.toml or the editor settings")
+        // Editor settings, then the folder's fixpoint.toml, then the command's own arguments.
+        var plan: FixPlan
+        do throws(ConfigError) {
+            let file = try ConfigFile.read(in: workspaceFolder.path)
+            let fromArguments = try Settings(object: args.value.objectValue ?? [:], layer: .commandArguments, location: args.path, ignoring: ["issue", "uri"])
+            let settings = editorSettings.overlaid(by: file.settings).overlaid(by: fromArguments)
+            plan = try FixPlan(repository: folder.path, issue: issue, settings: settings, location: "\(workspaceFolder.path)/\(ConfigFile.name)")
+        } catch {
+            if case .missingTestCommand = error.problem { throw .invalidParams(args.path + ".testCommand", error.reason) }
+            throw ResponseError(error)
         }
-
-        var request = FixRequest(repository: folder.path, issue: issue, testCommand: testCommand)
-        if let v = settings.maxSteps { request.maxSteps = v }
-        if let v = settings.heavy { request.heavy = v }
-        if let v = settings.timeout { request.timeLimit = Double(v) }
-        if let v = settings.tokenBudget { request.tokenBudget = v }
         var openVersions: [DocumentURI: Int] = [:]
         for (docURI, document) in documents.documents {
             guard let relative = folder.relativePath(of: docURI) else { continue }
-            request.overlays[relative] = document.text
+            plan.request.overlays[relative] = document.text
             openVersions[docURI] = document.version
         }
 
         let runID = "run-\(nextRunNumber)"
         nextRunNumber += 1
         let start = RunStartState(openVersions: openVersions)
-        let model = settings.modelSelection
-        let task = Task { await self.performRun(runID: runID, requestID: requestID, request: request, model: model, start: start, workDoneToken: workDoneToken) }
+        let task = Task { await self.performRun(runID: runID, requestID: requestID, plan: plan, start: start, workDoneToken: workDoneToken) }
         activeRuns[runID] = ActiveRun(id: runID, folder: folder, requestID: requestID, task: task, progressToken: workDoneToken)
         runByRequest[requestID] = runID
     }
@@ -111,14 +109,14 @@ extension FixpointServer {
         return WorkspaceFolder(uri: DocumentURI(path: root), name: folder.name, path: root)
     }
 
-    private func performRun(runID: String, requestID: RequestID, request: FixRequest, model: ModelSelection, start: RunStartState, workDoneToken: JSON?) async {
+    private func performRun(runID: String, requestID: RequestID, plan: FixPlan, start: RunStartState, workDoneToken: JSON?) async {
         guard let folder = activeRuns[runID]?.folder else { return }
         defer { runByRequest[requestID] = nil }
         let progress = RunProgress(connection: connection, runID: runID, token: await progressToken(runID: runID, clientToken: workDoneToken))
         activeRuns[runID]?.progressToken = progress.token
-        progress.begin(issue: request.issue, folder: folder.path)
+        progress.begin(issue: plan.request.issue, folder: folder.path)
 
-        let outcome = await runner(request, model, { event in progress.report(event) })
+        let outcome = await runner(plan, { event in progress.report(event) })
         activeRuns[runID] = nil
         if Task.isCancelled || outcome.report.endReason == .cancelled {
             progress.end("cancelled")

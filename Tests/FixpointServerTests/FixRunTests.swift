@@ -189,9 +189,9 @@ private func answering(applied: Bool) -> @Sendable (String, JSON?) -> Result<JSO
         let badArg = try await client.requestError("workspace/executeCommand", fix(extra: ["heavy": 0]))
         #expect(badArg.code == -32602)
         #expect(badArg.message.contains("params.arguments[0].heavy"))
-        try folder.write("fixpoint.toml", "[table]\n")
+        try folder.write("fixpoint.toml", "testCommand = \"open\n")
         let broken = try await client.requestError("workspace/executeCommand", fix())
-        #expect(broken.message.contains("fixpoint.toml line 1"))
+        #expect(broken.message.contains("fixpoint.toml: line 1"))
     }
 
     @Test func aRunNeedsATestCommandAndAnIssue() async throws {
