@@ -9,6 +9,11 @@ public struct FixPlan: Sendable {
     /// Context per trajectory to assume when the server does not say.
     public var contextSize: Int?
 
+    public init(request: FixRequest, model: ModelSelection) {
+        self.request = request
+        self.model = model
+    }
+
     /// `settings` are the layers already overlaid (defaults, editor, `fixpoint.toml`, then the command's
     /// own). `location` says where a missing test command should be set, for the error.
     public init(repository: String, issue: String, settings: Settings, location: String) throws(ConfigError) {
