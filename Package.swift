@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "JSONValue"], swiftSettings: strict),
         .testTarget(name: "GitTests", dependencies: ["Git"], swiftSettings: strict),
         .testTarget(name: "ModelClientTests", dependencies: ["ModelClient", "ModelTestSupport", "JSONValue", "ChildProcess"], swiftSettings: strict),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Git", "ModelClient", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Config", "Git", "ModelClient", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "Agent"], swiftSettings: strict),
         .testTarget(name: "FixpointServerTests", dependencies: ["FixpointServer", "Runs", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "FixpointCLITests", dependencies: ["fixpoint", "ChildProcess", "ModelClient", "JSONValue"], swiftSettings: strict),
