@@ -33,10 +33,12 @@ let package = Package(
         // The run service every face uses: start, events, cancel, apply. Knows no protocol.
         .target(name: "Runs", dependencies: ["Agent", "Git"], swiftSettings: strict),
         .target(name: "FixpointServer", dependencies: ["LSP", "JSONRPC", "Agent", "Git", "Runs"], swiftSettings: strict),
+        // The Agent Client Protocol face (`fixpoint acp`): sessions, prompt turns, tool-call updates.
+        .target(name: "ACPServer", dependencies: ["JSONRPC", "JSONValue", "Agent", "Git", "Runs"], swiftSettings: strict),
         .executableTarget(
             name: "fixpoint",
             dependencies: [
-                "FixpointServer", "Agent", "ModelClient", "Git", "ChildProcess",
+                "FixpointServer", "ACPServer", "Runs", "Agent", "ModelClient", "Git", "ChildProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

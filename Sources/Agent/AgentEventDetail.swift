@@ -1,0 +1,28 @@
+/// What a tool call carried, for faces that show each call on its own (ACP's tool calls): on the
+/// `toolCall` event its id and arguments; on the matching `observation` also its output and the files
+/// it changed. The CLI and the language server ignore it.
+public struct ToolCallDetail: Sendable, Equatable {
+    /// Unique within a run, also across parallel trajectories: `t<trajectory>-<step>-<model's call id>`.
+    public var id: String
+    /// The arguments as the model sent them (JSON text).
+    public var arguments: String
+    /// The observation the model was given (on `observation` only).
+    public var output: String?
+    public var failed: Bool
+    /// Files the call changed in the trajectory's workspace, with whole texts before and after
+    /// (repository-relative paths; on `observation` of a successful editing call only).
+    public var edits: [FileChange]
+
+    public init(id: String, arguments: String, output: String? = nil, failed: Bool = false, edits: [FileChange] = []) {
+        self.id = id; self.arguments = arguments; self.output = output; self.failed = failed; self.edits = edits
+    }
+}
+
+/// The model's visible text and reasoning for one step. Carried by the first event after the model
+/// answered (its first tool call, or the format error when it made none).
+public struct ModelReply: Sendable, Equatable {
+    public var text: String
+    public var reasoning: String
+
+    public init(text: String, reasoning: String) { self.text = text; self.reasoning = reasoning }
+}
