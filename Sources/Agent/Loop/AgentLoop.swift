@@ -38,6 +38,8 @@ final class AgentLoop {
     private var previousPrefix: String?
     private var prefixExtensions = 0
     private var prefixComparisons = 0
+    /// The model's latest text and reasoning, until the next event carries it to the faces.
+    private var pendingReply: ModelReply?
 
     init(settings: TrajectorySettings, model: any ChatModel, snapshot: Snapshot, journal: TrajectoryJournal,
          onEvent: @escaping @Sendable (AgentEvent) -> Void) {
@@ -107,6 +109,7 @@ final class AgentLoop {
             }
             modelSeconds += Date().timeIntervalSince(began)
             account(response, requestBytes: request.body().serialized().utf8.count)
+            pendingReply = ModelReply(text: response.message.content ?? "", reasoning: response.message.reasoning ?? "")
 
             if let end = await handle(response) { return (end, nil, false) }
         }
@@ -195,14 +198,18 @@ final class AgentLoop {
             return objection
         }
         let began = Date()
-        emit(.toolCall, tool: call.name, summary: Self.summary(of: call))
+        var detail = ToolCallDetail(id: "t\(settings.index)-\(step)-\(call.id)", arguments: call.arguments)
+        emit(.toolCall, tool: call.name, summary: Self.summary(of: call), call: detail)
         journal.record("tool_call", trajectory: settings.index, step: step, ["name": .string(call.name), "arguments": .string(call.arguments), "id": .string(call.id)])
         var output: String
         var failed = false
         do {
             let (registry, context) = (self.registry, try toolContext())
-            output = try await withTaskExecutorPreference(ToolExecutor.shared) { () async throws(ToolError) -> String in
-                try await registry.call(name: call.name, arguments: call.arguments, in: context)
+            let capture = EditCapture(call, workspace: context.workspace)
+            (output, detail.edits) = try await withTaskExecutorPreference(ToolExecutor.shared) { () async throws(ToolError) -> (String, [FileChange]) in
+                let before = capture?.read()
+                let output = try await registry.call(name: call.name, arguments: call.arguments, in: context)
+                return (output, before.map { capture?.changes(since: $0) ?? [] } ?? [])
             }
             if let nudge = loopGuard.afterSuccess(name: call.name, arguments: call.arguments, output: output, step: step) {
                 record("loop", "\(Self.summary(of: call)) repeated with the same result")
@@ -237,7 +244,9 @@ final class AgentLoop {
             "name": .string(call.name), "bytes": .int(output.utf8.count), "sha256": .string(SHA256.hex(output)),
             "head": .string(String(output.prefix(200))), "failed": .bool(failed),
         ])
-        emit(.observation, tool: call.name, summary: (failed ? "error: " : "") + Self.firstLine(output))
+        detail.output = output
+        detail.failed = failed
+        emit(.observation, tool: call.name, summary: (failed ? "error: " : "") + Self.firstLine(output), call: detail)
         return output
     }
 
@@ -442,9 +451,14 @@ final class AgentLoop {
         if mapped != .compaction { emit(mapped, summary: detail) }
     }
 
-    private func emit(_ kind: AgentEvent.Kind, tool: String? = nil, summary: String) {
-        onEvent(AgentEvent(kind: kind, step: step, maxSteps: settings.maxSteps, tool: tool, summary: summary,
-                           elapsedS: Date().timeIntervalSince(startedAt)))
+    private func emit(_ kind: AgentEvent.Kind, tool: String? = nil, summary: String, call: ToolCallDetail? = nil) {
+        var event = AgentEvent(kind: kind, step: step, maxSteps: settings.maxSteps, tool: tool, summary: summary,
+                               elapsedS: Date().timeIntervalSince(startedAt))
+        event.call = call
+        // The model's words ride on the first event after its answer.
+        event.reply = pendingReply
+        pendingReply = nil
+        onEvent(event)
     }
 
     static func summary(of call: ToolCall) -> String {
