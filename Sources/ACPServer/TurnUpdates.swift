@@ -84,7 +84,7 @@ final class TurnUpdates: Sendable {
         }
         var call: [String: JSON] = [
             "sessionUpdate": "tool_call", "toolCallId": .string(id), "title": .string(event.summary),
-            "kind": .string(ToolKind(tool: tool).rawValue), "status": "pending",
+            "kind": .string(ToolKind(tool: tool, role: event.call?.role).rawValue), "status": "pending",
         ]
         if let arguments = event.call?.arguments, let parsed = try? JSON.parse(Array(arguments.utf8)) {
             call["rawInput"] = parsed

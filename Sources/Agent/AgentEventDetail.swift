@@ -6,6 +6,8 @@ public struct ToolCallDetail: Sendable, Equatable {
     public var id: String
     /// The arguments as the model sent them (JSON text).
     public var arguments: String
+    /// What the tool does (nil: no such tool).
+    public var role: ToolRole?
     /// The observation the model was given (on `observation` only).
     public var output: String?
     public var failed: Bool
@@ -13,13 +15,13 @@ public struct ToolCallDetail: Sendable, Equatable {
     /// (repository-relative paths; on `observation` of a successful editing call only).
     public var edits: [FileChange]
 
-    public init(id: String, arguments: String, output: String? = nil, failed: Bool = false, edits: [FileChange] = []) {
-        self.id = id; self.arguments = arguments; self.output = output; self.failed = failed; self.edits = edits
+    public init(id: String, arguments: String, role: ToolRole? = nil, output: String? = nil, failed: Bool = false, edits: [FileChange] = []) {
+        self.id = id; self.arguments = arguments; self.role = role; self.output = output; self.failed = failed; self.edits = edits
     }
 }
 
-/// The model's visible text and reasoning for one step. Carried by the first event after the model
-/// answered (its first tool call, or the format error when it made none).
+/// The model's visible text and reasoning for one step, carried by the `modelRequest` event that says
+/// the model answered.
 public struct ModelReply: Sendable, Equatable {
     public var text: String
     public var reasoning: String

@@ -9,17 +9,14 @@ struct EditCapture: Sendable {
     /// Workspace-relative paths the call may change.
     let paths: [String]
 
-    /// nil for calls that edit nothing (or whose paths cannot be told from the arguments).
-    init?(_ call: ToolCall, workspace: Workspace) {
+    /// nil for calls that edit nothing (or whose paths cannot be told from the arguments): an editing
+    /// tool names its file in `path`, or its files in the headers of a unified diff in `patch`.
+    init?(_ call: ToolCall, role: ToolRole?, workspace: Workspace) {
+        guard role == .edits else { return nil }
         let arguments = (try? JSON.parse(Array(call.arguments.utf8))) ?? .null
         var paths: [String] = []
-        switch call.name {
-        case "edit_file", "write_file":
-            if let path = arguments["path"]?.stringValue { paths = [path] }
-        case "apply_patch":
-            paths = Self.paths(inPatch: arguments["patch"]?.stringValue ?? "")
-        default: return nil
-        }
+        if let path = arguments["path"]?.stringValue { paths = [path] }
+        if let patch = arguments["patch"]?.stringValue { paths += Self.paths(inPatch: patch) }
         let relative = paths.compactMap { path -> String? in
             guard let absolute = try? workspace.resolve(path) else { return nil }
             return workspace.relativePath(absolute)
