@@ -1,4 +1,5 @@
 import Agent
+import Config
 import Foundation
 import JSONRPC
 import JSONValue
@@ -14,17 +15,19 @@ public actor ACPServer {
 
     nonisolated let connection: Connection
     nonisolated let runs: RunService
-    nonisolated let setup: RunSetup
+    /// Settings given when the agent was started (`fixpoint acp --test-cmd …`); each prompt overlays
+    /// them on the repository's `fixpoint.toml`, as `fixpoint fix` does.
+    nonisolated let settings: Settings
     nonisolated let log: @Sendable (String) -> Void
 
     var client = ClientFileSystem()
     var sessions: [String: ACPSession] = [:]
     var nextSession = 1
 
-    public init(connection: Connection, runs: RunService, setup: @escaping RunSetup, log: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(connection: Connection, runs: RunService, settings: Settings = Settings(), log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.connection = connection
         self.runs = runs
-        self.setup = setup
+        self.settings = settings
         self.log = log
     }
 
@@ -90,7 +93,7 @@ public actor ACPServer {
                 "mcpCapabilities": ["http": false, "sse": false],
             ],
             "authMethods": [],
-            "agentInfo": ["name": "fixpoint", "title": "Fixpoint", "version": .string(AgentVersion.string)],
+            "agentInfo": ["name": "fixpoint", "title": "Fixpoint", "version": .string(FixpointVersion.string)],
         ]
     }
 

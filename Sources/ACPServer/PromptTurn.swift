@@ -1,4 +1,5 @@
 import Agent
+import Config
 import Foundation
 import Git
 import JSONRPC
@@ -15,20 +16,28 @@ extension ACPServer {
             throw .invalidRequest("a prompt is already running in \(sessionID); cancel it with session/cancel or wait for its answer")
         }
         let attachments = try PromptAttachments(try p.array("prompt"))
-        var (request, model): (FixRequest, ModelSelection)
-        do { (request, model) = try setup(session.repository, attachments.issue) } catch {
-            throw .internalError("Fixpoint cannot run in \(session.repository): \(error.message)")
-        }
+        var plan = try plan(issue: attachments.issue, repository: session.repository)
         for (path, text) in attachments.embedded {
-            if let relative = PromptAttachments.relative(path, to: session.repository) { request.overlays[relative] = text }
+            if let relative = PromptAttachments.relative(path, to: session.repository) { plan.request.overlays[relative] = text }
         }
         let updates = TurnUpdates(connection: connection, sessionID: sessionID, repository: session.repository, mode: session.mode)
         sessions[sessionID]?.turn = ACPSession.Turn(requestID: id)
         let task = Task {
-            let answer = await self.runTurn(sessionID: sessionID, request: request, model: model, links: attachments.links, updates: updates)
+            let answer = await self.runTurn(sessionID: sessionID, plan: plan, links: attachments.links, updates: updates)
             self.endTurn(sessionID, requestID: id, answer)
         }
         sessions[sessionID]?.turn?.task = task
+    }
+
+    /// The same layering as `fixpoint fix`: the agent's options over the repository's fixpoint.toml.
+    private func plan(issue: String, repository: String) throws(ResponseError) -> FixPlan {
+        do throws(ConfigError) {
+            let file = try ConfigFile.read(in: repository)
+            return try FixPlan(repository: repository, issue: issue, settings: file.settings.overlaid(by: settings),
+                               location: "\(repository)/\(ConfigFile.name)")
+        } catch {
+            throw .internalError("Fixpoint cannot run in \(repository): \(error.description)")
+        }
     }
 
     /// `session/cancel`: the run stops (within a second) and the prompt answers `cancelled`.
@@ -48,19 +57,19 @@ extension ACPServer {
     private func isCancelled(_ sessionID: String) -> Bool { sessions[sessionID]?.turn?.cancelled ?? true }
 
     private func runTurn(
-        sessionID: String, request: FixRequest, model: ModelSelection, links: [String], updates: TurnUpdates
+        sessionID: String, plan: FixPlan, links: [String], updates: TurnUpdates
     ) async -> Result<StopReason, ResponseError> {
-        var request = request
+        var plan = plan
         updates.enter(.testsBefore)
         for path in links {
-            guard let relative = PromptAttachments.relative(path, to: request.repository), request.overlays[relative] == nil,
+            guard let relative = PromptAttachments.relative(path, to: plan.request.repository), plan.request.overlays[relative] == nil,
                   let text = await readThroughClient(path, sessionID: sessionID) else { continue }
-            request.overlays[relative] = text
+            plan.request.overlays[relative] = text
         }
         if isCancelled(sessionID) { return .success(.cancelled) }
 
         let handle: RunHandle
-        do { handle = try runs.start(request, model: model) { _ in { event in updates.handle(event) } } } catch {
+        do { handle = try runs.start(plan) { _ in { event in updates.handle(event) } } } catch {
             return .failure(.internalError("\(error.description); wait for it to finish or cancel it there"))
         }
         sessions[sessionID]?.turn?.runID = handle.id

@@ -29,7 +29,7 @@ import Testing
         let repo = try await TempRepository(files: Self.files)
         let model = try Self.model()
         defer { model.stop() }
-        let client = await ACPTestClient(runs: RunService(), setup: ACPTestClient.setup(testCommand: "sh test.sh", model: .remote(baseURL: model.baseURL, model: nil)))
+        let client = await ACPTestClient(runs: RunService(), settings: ACPTestClient.settings(testCommand: "sh test.sh", modelURL: model.baseURL))
         let sessionID = try await client.openSession(cwd: repo.path)
         let answer = try await client.prompt(sessionID, "add subtracts instead of adding")
         #expect(answer["stopReason"] == "end_turn")
@@ -57,7 +57,7 @@ import Testing
         let repo = try await TempRepository(files: Self.files)
         let model = try Self.model()
         defer { model.stop() }
-        let client = await ACPTestClient(runs: RunService(), setup: ACPTestClient.setup(testCommand: "sh test.sh", model: .remote(baseURL: model.baseURL, model: nil)),
+        let client = await ACPTestClient(runs: RunService(), settings: ACPTestClient.settings(testCommand: "sh test.sh", modelURL: model.baseURL),
                                          answer: ACPTestClient.reject)
         let sessionID = try await client.openSession(cwd: repo.path)
         #expect(try await client.prompt(sessionID, "add subtracts")["stopReason"] == "end_turn")
@@ -72,7 +72,7 @@ import Testing
         let model = try Self.model()
         defer { model.stop() }
         // The client writes for the agent (as an editor would, into its buffers and to disk).
-        let client = await ACPTestClient(runs: RunService(), setup: ACPTestClient.setup(testCommand: "sh test.sh", model: .remote(baseURL: model.baseURL, model: nil)),
+        let client = await ACPTestClient(runs: RunService(), settings: ACPTestClient.settings(testCommand: "sh test.sh", modelURL: model.baseURL),
                                          answer: { method, params in
             guard method == "fs/write_text_file", let path = params?["path"]?.stringValue, let content = params?["content"]?.stringValue else {
                 return .success(.null)

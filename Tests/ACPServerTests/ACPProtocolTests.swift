@@ -62,12 +62,14 @@ import Testing
 
     @Test func setupProblemsAreErrorsThatSayWhatToDo() async throws {
         let repo = try await TempRepository(files: ["a.txt": "a\n"])
-        let client = await ACPTestClient(runs: RunService(runner: ScriptedRunner.waitingForCancel), setup: { _, _ throws(RunSetupError) in
-            throw RunSetupError("no test command: start fixpoint acp with --test-cmd")
-        })
+        let client = await ACPTestClient(runs: RunService(runner: ScriptedRunner.waitingForCancel), settings: ACPTestClient.settings(testCommand: nil))
         let sessionID = try await client.openSession(cwd: repo.path)
         let error = try await client.requestError("session/prompt", ["sessionId": .string(sessionID), "prompt": [["type": "text", "text": "x"]]])
-        #expect(error.code == -32603 && error.message.contains("--test-cmd"))
+        #expect(error.code == -32603 && error.message.contains("--test-cmd") && error.message.contains(repo.path + "/fixpoint.toml"), "\(error)")
+        // A broken fixpoint.toml names the file.
+        try repo.write("fixpoint.toml", "maxSteps = \"many\"\n")
+        let broken = try await client.requestError("session/prompt", ["sessionId": .string(sessionID), "prompt": [["type": "text", "text": "x"]]])
+        #expect(broken.message.contains("fixpoint.toml"), "\(broken)")
         await client.close()
     }
 

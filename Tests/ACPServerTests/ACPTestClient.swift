@@ -1,5 +1,6 @@
 import Agent
 import ChildProcess
+import Config
 import Foundation
 import JSONRPC
 import JSONValue
@@ -24,13 +25,13 @@ final class ACPTestClient: Sendable {
     let inbox = Inbox()
 
     init(
-        runs: RunService, setup: @escaping RunSetup = ACPTestClient.setup(testCommand: "true"),
+        runs: RunService, settings: Settings = ACPTestClient.settings(testCommand: "true"),
         answer: @escaping @Sendable (String, JSON?) -> Result<JSON, ResponseError> = ACPTestClient.allow
     ) async {
         let (serverSide, clientSide) = InMemoryTransport.pair()
         transport = clientSide
         self.runs = runs
-        let server = ACPServer(connection: Connection(transport: serverSide, framing: .newlineDelimited), runs: runs, setup: setup)
+        let server = ACPServer(connection: Connection(transport: serverSide, framing: .newlineDelimited), runs: runs, settings: settings)
         serverTask = Task { await server.serve() }
         connection = Connection(transport: clientSide, framing: .newlineDelimited)
         await connection.start()
@@ -42,12 +43,12 @@ final class ACPTestClient: Sendable {
         }
     }
 
-    static func setup(testCommand: String, model: ModelSelection = .embedded(), maxSteps: Int = 300) -> RunSetup {
-        { repository, issue throws(RunSetupError) in
-            var request = FixRequest(repository: repository, issue: issue, testCommand: testCommand)
-            request.maxSteps = maxSteps
-            return (request, model)
-        }
+    /// What `fixpoint acp --test-cmd … --model-url …` would give.
+    static func settings(testCommand: String?, modelURL: String? = nil) -> Settings {
+        var settings = Settings()
+        settings.testCommand = testCommand
+        settings.modelURL = modelURL
+        return settings
     }
 
     static let allow: @Sendable (String, JSON?) -> Result<JSON, ResponseError> = { method, _ in
@@ -162,7 +163,8 @@ final class TempRepository: Sendable {
 enum ScriptedRunner {
     /// Emits a tool call and its observation (with a diff), then returns `outcome`.
     static func finishing(with outcome: FixOutcome) -> FixRunner {
-        { request, _, onEvent in
+        { plan, onEvent in
+            let request = plan.request
             var call = AgentEvent(kind: .toolCall, step: 1, maxSteps: request.maxSteps, tool: "edit_file", summary: "edit_file(path=a.txt)")
             call.call = ToolCallDetail(id: "t0-1-c1", arguments: #"{"path":"a.txt","old_text":"a","new_text":"A"}"#)
             call.reply = ModelReply(text: "Editing a.txt.", reasoning: "a.txt has the bug")
@@ -175,8 +177,8 @@ enum ScriptedRunner {
     }
 
     /// Emits one event, then waits for cancellation.
-    static let waitingForCancel: FixRunner = { request, _, onEvent in
-        onEvent(AgentEvent(kind: .started, step: 0, maxSteps: request.maxSteps, summary: "model ready"))
+    static let waitingForCancel: FixRunner = { plan, onEvent in
+        onEvent(AgentEvent(kind: .started, step: 0, maxSteps: plan.request.maxSteps, summary: "model ready"))
         while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
         return FixOutcome(report: RunReport(status: .noPatch, endReason: .cancelled), changes: [])
     }

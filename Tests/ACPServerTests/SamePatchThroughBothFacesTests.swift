@@ -56,7 +56,7 @@ import Testing
         defer { model.stop() }
         try repo.write("fixpoint.toml", "modelUrl = \"\(model.baseURL)\"\ntestCommand = \"sh test.sh\"\n")
         try await commit(repo)
-        let client = await ACPTestClient(runs: RunService(), setup: ACPTestClient.setup(testCommand: "sh test.sh", model: .remote(baseURL: model.baseURL, model: nil)),
+        let client = await ACPTestClient(runs: RunService(), settings: ACPTestClient.settings(testCommand: "sh test.sh", modelURL: model.baseURL),
                                          answer: ACPTestClient.reject)
         let sessionID = try await client.openSession(cwd: repo.path)
         #expect(try await client.prompt(sessionID, "add subtracts")["stopReason"] == "end_turn")
