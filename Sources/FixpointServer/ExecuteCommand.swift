@@ -85,6 +85,7 @@ extension FixpointServer {
         if let v = settings.heavy { request.heavy = v }
         if let v = settings.timeout { request.timeLimit = Double(v) }
         if let v = settings.tokenBudget { request.tokenBudget = v }
+        if let v = try args.optionalStrings("failToPass") { request.failToPass = v }
         var openVersions: [DocumentURI: Int] = [:]
         for (docURI, document) in documents.documents {
             guard let relative = folder.relativePath(of: docURI) else { continue }

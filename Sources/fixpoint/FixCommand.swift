@@ -32,6 +32,9 @@ struct FixCommand: AsyncParsableCommand {
     @Option(help: "How the model is asked for actions: native, constrained or auto (default: constrained for the embedded model, auto otherwise).")
     var actionMode: String?
     @Option(help: "Context size per trajectory, in tokens (default: what the server reports, or 16384).") var contextSize: Int?
+    @Option(name: .customLong("fail-to-pass"), parsing: .upToNextOption,
+            help: "The tests that show the fix (runner ids, e.g. tests/test_x.py::test_y); all must pass. Default: any test that failed before.")
+    var failToPass: [String] = []
     @Option(help: "Write the patch here.") var out: String?
     @Option(help: "Write the JSON report here.") var report: String?
     @Option(help: "Write the trajectory journal (JSONL) here.") var trajectory: String?
@@ -80,6 +83,7 @@ struct FixCommand: AsyncParsableCommand {
         request.timeLimit = timeout ?? settings.timeout.map(Double.init)
         request.commandTimeout = commandTimeout
         request.allowRunCommand = allowRunCommand
+        request.failToPass = failToPass
 
         let selection: ModelSelection
         if let url = modelURL ?? settings.modelURL {
