@@ -148,8 +148,8 @@ import Testing
     }
 
     @Test func testFilesByConventionAndByTheRunnersIDs() {
-        #expect(TestPaths.isTestFile("tests/helpers.py") && TestPaths.isTestFile("conftest.py") && TestPaths.isTestFile("pkg/a_test.go"))
-        #expect(!TestPaths.isTestFile("src/contest.py") && !TestPaths.isTestFile("latest/x.py"))
+        #expect(TestPaths.isTest("tests/helpers.py") && TestPaths.isTest("conftest.py") && TestPaths.isTest("pkg/a_test.go"))
+        #expect(!TestPaths.isTest("src/contest.py") && !TestPaths.isTest("latest/x.py"))
         #expect(TestPaths.files(namedBy: ["checks/check_calc.py::test_add", "test_x (m.T)"]) == ["checks/check_calc.py"])
     }
 }

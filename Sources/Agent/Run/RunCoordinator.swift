@@ -36,7 +36,7 @@ struct RunCoordinator {
         let before = baseline.run
         let verifier = PatchVerifier(base: base, testCommand: request.testCommand, commandTimeout: request.commandTimeout,
                                      hiddenEnvironment: model.secretEnvironment, named: request.failToPass, baseline: baseline)
-        journal.record("tests_before", ["exit_code": .int(Int(before.exitCode)), "duration_s": .double(before.durationS)])
+        journal.record(.testsBefore(.init(exitCode: Int(before.exitCode), durationS: before.durationS)))
         onEvent(AgentEvent(kind: .testsBefore, step: 0, maxSteps: request.maxSteps,
                            summary: before.passed ? "tests pass before any change" : "tests fail before any change (exit \(before.exitCode))"))
 
@@ -100,12 +100,9 @@ struct RunCoordinator {
                            elapsedS: Date().timeIntervalSince(started)))
         let judgement = await verifier.verify(patch: patch)
         let v = judgement.verification
-        journal.record("verification", trajectory: trajectory, step: step, [
-            "exit_code": judgement.run.map { .int(Int($0.exitCode)) } ?? .null, "verified": .bool(v.verified),
-            "method": .string(v.method.rawValue), "reason": .string(v.reason),
-            "fail_to_pass": .array(v.failToPass.map(JSON.string)), "pass_to_pass_broken": .array(v.passToPassBroken.map(JSON.string)),
-            "test_files_touched": .array(v.testFilesTouched.map(JSON.string)),
-        ])
+        journal.record(.verification(.init(exitCode: Int(judgement.run?.exitCode ?? -1), passed: v.verified, method: v.method, reason: v.reason,
+                                           failToPass: v.failToPass, passToPassBroken: v.passToPassBroken,
+                                           testFilesTouched: v.testFilesTouched)), trajectory: trajectory, step: step)
         return judgement
     }
 
@@ -171,8 +168,8 @@ struct RunCoordinator {
                 outcome.applyError = "\(error)"
             }
         }
-        journal.record("run_end", ["status": .string(report.status.rawValue), "end_reason": .string(report.endReason.rawValue),
-                                    "steps": .int(report.steps), "prefix_reuse": outcome.prefixReuse.map(JSON.double) ?? .null])
+        journal.record(.runEnd(.init(status: report.status, endReason: report.endReason, steps: report.steps,
+                                     prefixReuse: outcome.prefixReuse)))
         onEvent(AgentEvent(kind: .finished, step: report.steps, maxSteps: request.maxSteps,
                            summary: "\(report.status.rawValue) (\(report.endReason.rawValue)) after \(report.steps) steps",
                            promptTokens: report.usage.promptTokens, completionTokens: report.usage.completionTokens,

@@ -39,7 +39,7 @@ struct PatchVerifier: Sendable {
     func partition(_ patch: String) -> (code: [PatchSection], tests: [PatchSection]) {
         let namedFiles = TestPaths.files(namedBy: baseline.outcomes.passed.union(baseline.outcomes.failed))
         let sections = PatchSection.split(patch)
-        let isTest = { (s: PatchSection) in TestPaths.isTestFile(s.path) || namedFiles.contains(s.path) }
+        let isTest = { (s: PatchSection) in TestPaths.isTest(s.path) || namedFiles.contains(s.path) }
         return (sections.filter { !isTest($0) }, sections.filter(isTest))
     }
 

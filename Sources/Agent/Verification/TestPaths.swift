@@ -1,10 +1,11 @@
-/// Which files of a patch are the user's tests. A verification judges a patch by the user's tests,
-/// so the patch's changes to them are set aside before the judging run (and a patch that changes
-/// nothing else is never verified).
+/// Which files are tests. Verification judges a patch by the user's tests, so the patch's changes to
+/// them are set aside before the judging run (and a patch that changes nothing else is never
+/// verified); small models fix the tests instead of the code when they can't tell them apart, so the
+/// orientation marks them and the loop watches edits.
 public enum TestPaths {
     /// Test files by the conventions of the runners Fixpoint reads: a `test`/`tests`/`spec`/`__tests__`
     /// folder, `test_*.py`, `*_test.go`, `*.test.js`, `*.spec.ts`, `*Tests.swift`, …
-    public static func isTestFile(_ path: String) -> Bool {
+    public static func isTest(_ path: String) -> Bool {
         let parts = path.split(separator: "/").map { $0.lowercased() }
         if parts.dropLast().contains(where: { ["test", "tests", "spec", "specs", "__tests__", "testing"].contains($0) }) { return true }
         guard let name = parts.last else { return false }
