@@ -61,18 +61,6 @@ public struct Params: Sendable {
         return b
     }
 
-    /// An optional array of strings (test ids, paths); any other element is an error naming its index.
-    public func optionalStrings(_ keyPath: String) throws(ResponseError) -> [String]? {
-        guard let found = optional(keyPath) else { return nil }
-        guard let items = found.arrayValue else { throw .invalidParams(fullName(keyPath), "expected an array of strings, got \(found)") }
-        var strings: [String] = []
-        for (index, item) in items.enumerated() {
-            guard let s = item.stringValue else { throw .invalidParams("\(fullName(keyPath))[\(index)]", "expected a string, got \(item)") }
-            strings.append(s)
-        }
-        return strings
-    }
-
     public func array(_ keyPath: String) throws(ResponseError) -> [JSON] {
         let found = try required(keyPath)
         guard let a = found.arrayValue else { throw .invalidParams(fullName(keyPath), "expected an array, got \(found)") }
