@@ -20,6 +20,7 @@ extension FixpointServer {
             case "fixpoint.fixIssue": try startFix(requestID: id, args: args, workDoneToken: p.optional("workDoneToken"))
             case "fixpoint.cancel": connection.reply(to: id, .success(try cancelRuns(args)))
             case "fixpoint.applyFix": connection.reply(to: id, .success(try applyFix(args)))
+            case "fixpoint.proposedDiff": connection.reply(to: id, .success(try proposedDiff(args)))
             default:
                 throw .invalidParams("params.command", "unknown command '\(command)' (known: \(Self.commands.joined(separator: ", ")))")
             }
@@ -121,18 +122,19 @@ extension FixpointServer {
         let outcome = await runner(request, model, { event in progress.report(event) })
         activeRuns[runID] = nil
         if Task.isCancelled || outcome.report.endReason == .cancelled {
-            progress.end("cancelled")
+            progress.end("cancelled", outcome: .cancelled)
             connection.reply(to: requestID, .failure(.cancelled("Fixpoint \(runID) was cancelled; nothing was changed")))
             return
         }
-        progress.end(Self.summary(of: outcome.report))
+        progress.end(Self.summary(of: outcome.report), outcome: .finished(outcome.report.status))
         let finished = FinishedRun(id: runID, folder: folder, outcome: outcome, start: start)
         finishedRuns[runID] = finished
         // Keep the most recent runs only: their whole-file texts can be large.
         if finishedRuns.count > Self.finishedRunsKept, let oldest = finishedRuns.keys.min(by: { Self.runNumber($0) < Self.runNumber($1) }) {
             finishedRuns[oldest] = nil
         }
-        if !outcome.changes.isEmpty { await offer(finished) }
+        // Editor integrations that preview the diff themselves apply it with fixpoint.applyFix.
+        if !outcome.changes.isEmpty, !integration.previewEdits { await offer(finished) }
         connection.reply(to: requestID, .success(outcome.report.toJSON()))
     }
 

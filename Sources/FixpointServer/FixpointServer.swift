@@ -9,7 +9,7 @@ import LSP
 /// Messages are handled in arrival order on this actor (document changes, configuration and lifecycle
 /// must not race); agent runs go to their own tasks so other requests are answered while a run goes on.
 public actor FixpointServer {
-    public static let commands = ["fixpoint.fixIssue", "fixpoint.cancel", "fixpoint.applyFix"]
+    public static let commands = ["fixpoint.fixIssue", "fixpoint.cancel", "fixpoint.applyFix", "fixpoint.proposedDiff"]
 
     nonisolated let connection: Connection
     nonisolated let runner: FixRunner
@@ -17,6 +17,8 @@ public actor FixpointServer {
 
     var lifecycle = Lifecycle.waitingForInitialize
     var capabilities = ClientCapabilities()
+    /// What an editor integration asked for in `initializationOptions` (EditorIntegration.swift).
+    var integration = EditorIntegration()
     var folders: [WorkspaceFolder] = []
     /// `initializationOptions` overlaid with every `workspace/didChangeConfiguration` since.
     var editorSettings = ServerSettings()
@@ -119,6 +121,7 @@ public actor FixpointServer {
         let p = Params(params, path: "params")
         editorSettings = try ServerSettings().merging(json: p.optional("initializationOptions"), path: "params.initializationOptions")
         capabilities = ClientCapabilities(p.optional("capabilities"))
+        integration = try EditorIntegration(initializationOptions: p.optional("initializationOptions"))
         if let list = p.optional("workspaceFolders")?.arrayValue {
             folders = []
             for (index, item) in list.enumerated() { folders.append(try Self.folder(p.nested("workspaceFolders[\(index)]", item))) }
