@@ -30,7 +30,7 @@ local function finish()
   f:close()
   fixpoint.lsp.stop_all()
   vim.wait(2000, function()
-    return #vim.lsp.get_active_clients() == 0
+    return fixpoint.lsp.running_clients() == 0
   end, 50)
   vim.cmd((failed and "cquit 1" or "qall!"))
 end

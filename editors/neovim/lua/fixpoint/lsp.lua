@@ -80,10 +80,18 @@ function M.attach(bufnr, opts, handlers)
   return client, root
 end
 
+--- The number of running LSP clients (any server).
+function M.running_clients()
+  return #(vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients())
+end
+
 --- Stops every Fixpoint client (their runs are cancelled by the server on end of input).
 function M.stop_all()
   for root, id in pairs(clients) do
-    vim.lsp.stop_client(id)
+    local client = vim.lsp.get_client_by_id(id)
+    if client then
+      M.call(client, "stop")
+    end
     clients[root] = nil
   end
 end
