@@ -1,6 +1,7 @@
 import JSONRPC
 import JSONValue
 import LSP
+import Runs
 
 extension FixpointServer {
     /// `fixpoint.proposedDiff {runId?}`: what a finished run would change, as text, so an editor can
@@ -8,32 +9,30 @@ extension FixpointServer {
     /// most recent finished run. `files` carries whole-file texts for side-by-side diff views.
     func proposedDiff(_ args: Params) throws(ResponseError) -> JSON {
         let run: FinishedRun
-        if let runID = try args.optionalString("runId") {
-            guard let found = finishedRuns[runID] else {
-                if activeRuns[runID] != nil { throw .requestFailed("\(runID) is still running; its diff is ready when it has finished") }
-                let known = finishedRuns.keys.sorted { Self.runNumber($0) < Self.runNumber($1) }
-                throw .invalidParams(args.path + ".runId", "no finished run '\(runID)' (finished: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
+        if let name = try args.optionalString("runId") {
+            guard let runID = RunID(name), let found = runs.finishedRun(runID) else {
+                if let runID = RunID(name), runs.isActive(runID) {
+                    throw .requestFailed("\(runID) is still running; its diff is ready when it has finished")
+                }
+                throw .invalidParams(args.path + ".runId", RunApplyError.unknown(name, finished: runs.finishedRuns))
             }
             run = found
         } else {
-            guard let latest = finishedRuns.values.max(by: { Self.runNumber($0.id) < Self.runNumber($1.id) }) else {
+            guard let latest = runs.finishedRuns.last.flatMap(runs.finishedRun) else {
                 throw .requestFailed("no run has finished yet; run fixpoint.fixIssue first")
             }
             run = latest
         }
         let files: [JSON] = run.outcome.changes.map { change in
-            var file: [String: JSON] = [
-                "path": .string(change.path),
-                "uri": run.folder.uri(ofRelativePath: change.path).json,
-            ]
+            var file: [String: JSON] = ["path": .string(change.path), "uri": DocumentURI(path: run.repository + "/" + change.path).json]
             if let before = change.before { file["before"] = .string(before) }
             if let after = change.after { file["after"] = .string(after) }
             return .object(file)
         }
         return [
-            "runId": .string(run.id),
+            "runId": .string(run.id.description),
             "status": .string(run.outcome.report.status.rawValue),
-            "summary": .string(Self.summary(of: run.outcome.report)),
+            "summary": .string(run.outcome.report.summaryLine),
             "patch": .string(run.outcome.report.patch),
             "files": .array(files),
             "applied": .bool(run.applied),

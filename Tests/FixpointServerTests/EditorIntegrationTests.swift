@@ -2,6 +2,7 @@ import Agent
 import Foundation
 import JSONRPC
 import JSONValue
+import Runs
 import Testing
 @testable import FixpointServer
 
