@@ -9,6 +9,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BIN="${FIXPOINT_BIN:-$ROOT/.build/debug/fixpoint}"
 OUT="${1:-$ROOT/docs/images}"
+# Debian's python3-pil is in the system Python, which may not be the first python3 on PATH.
+PIL_PYTHON="${PIL_PYTHON:-/usr/bin/python3}"
 work="$(mktemp -d)"
 socket="fixpoint-shot-$$"
 model_pid=""
@@ -45,11 +47,11 @@ keys ":FixpointLog" Enter; sleep 0.3
 keys ":wincmd p" Enter; sleep 0.3
 keys ":FixpointFix is_even() gives the wrong answer: is_even(4) returns False" Enter
 mkdir -p "$OUT"
-sleep 7   # a few steps in: the log has lines, the model is thinking about the next one
+sleep 9   # a few steps in: the log has lines, the model is thinking about the next one
 tmux -L "$socket" capture-pane -e -p > "$work/run.ansi"
 for _ in $(seq 60); do grep -q "fixpoint://run-1.diff" <(tmux -L "$socket" capture-pane -p) && break; sleep 0.5; done
 sleep 0.5
 tmux -L "$socket" capture-pane -e -p > "$work/preview.ansi"
-python3 "$ROOT/editors/tools/ansi_png.py" --columns 110 "$work/run.ansi" "$OUT/neovim-run.png"
-python3 "$ROOT/editors/tools/ansi_png.py" --columns 110 "$work/preview.ansi" "$OUT/neovim-preview.png"
+"$PIL_PYTHON" "$ROOT/editors/tools/ansi_png.py" --columns 110 "$work/run.ansi" "$OUT/neovim-run.png"
+"$PIL_PYTHON" "$ROOT/editors/tools/ansi_png.py" --columns 110 "$work/preview.ansi" "$OUT/neovim-preview.png"
 echo "wrote $OUT/neovim-run.png and $OUT/neovim-preview.png"

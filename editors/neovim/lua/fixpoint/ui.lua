@@ -104,8 +104,10 @@ function M.open_preview(diff, on_accept, on_reject)
   if lines[#lines] == "" then
     table.remove(lines)
   end
-  set_lines(buf, 0, -1, vim.list_extend(header, lines))
-  vim.cmd("botright split")
+  local all = vim.list_extend(header, lines)
+  set_lines(buf, 0, -1, all)
+  -- Big enough to read the change: the whole diff, up to 60% of the screen.
+  vim.cmd(string.format("botright %dsplit", math.max(5, math.min(#all, math.floor(vim.o.lines * 0.6)))))
   vim.api.nvim_win_set_buf(0, buf)
   preview = { buf = buf, run_id = diff.runId }
   local opts = { buffer = buf, nowait = true, silent = true }
