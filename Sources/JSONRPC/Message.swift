@@ -55,7 +55,7 @@ public enum Message: Sendable, Equatable {
             return fail("'id' must be an integer or a string")
         }
         // `"params": null` counts as absent: Emacs 28's jsonrpc.el (eglot 1.9) sends it with `shutdown`.
-        let params = object["params"].flatMap { $0.isNull ? nil : $0 }
+        let params = object["params"].flatMap { $0.isNull ? Optional<JSON>.none : $0 }  // not `nil`: JSON is ExpressibleByNilLiteral
         if let params, params.objectValue == nil, params.arrayValue == nil {
             return fail("'params' must be an object or an array")
         }
