@@ -84,7 +84,8 @@ async function fix() {
   const connection = await serverFor(folder);
   const run = { connection, state: 'running' };
   current = run;
-  await vscode.window.withProgress(
+  // The progress notification lasts for the run; the diff and the Accept / Reject question come after.
+  const report = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Fixpoint', cancellable: true },
     async (progress, token) => {
       let last = 0;
@@ -95,18 +96,20 @@ async function fix() {
       };
       token.onCancellationRequested(() => execute(connection, 'fixpoint.cancel', {}).catch(() => {}));
       try {
-        const report = await execute(connection, 'fixpoint.fixIssue', { issue, uri: editor ? editor.document.uri.toString() : undefined });
-        if (!report.patch) {
-          run.state = 'done';
-          return vscode.window.showWarningMessage(`Fixpoint: ${report.status} (${report.error || report.end_reason})`);
-        }
-        await preview(run);
+        return await execute(connection, 'fixpoint.fixIssue', { issue, uri: editor ? editor.document.uri.toString() : undefined });
       } catch (error) {
         run.state = error.code === -32800 ? 'cancelled' : 'failed';
         vscode.window.showInformationMessage(error.code === -32800 ? 'Fixpoint: cancelled; nothing was changed' : `Fixpoint: ${error.message}`);
+        return null;
       }
     },
   );
+  if (!report) return;
+  if (!report.patch) {
+    run.state = 'done';
+    return vscode.window.showWarningMessage(`Fixpoint: ${report.status} (${report.error || report.end_reason})`);
+  }
+  await preview(run);
 }
 
 async function preview(run) {

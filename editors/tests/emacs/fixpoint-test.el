@@ -56,7 +56,20 @@
     (unwind-protect
         (with-current-buffer file
           (should (eq major-mode 'python-mode))
-          (fixpoint-fix "is_even() gives the wrong answer: is_even(4) returns False. Fix it.")
+          (if (equal scenario "cancel")
+              ;; The region is the issue.
+              (progn
+                (transient-mark-mode 1)
+                (goto-char (point-min))
+                (forward-line 3)
+                (push-mark (point) t t)
+                (forward-line 3)
+                (let ((issue (fixpoint--issue-at-point)))
+                  (should (string-match-p "def is_even(n):" issue))
+                  (should (string-match-p "(selected in numbers_util.py, lines 4-7)" issue))
+                  (fixpoint-fix issue))
+                (deactivate-mark))
+            (fixpoint-fix "is_even() gives the wrong answer: is_even(4) returns False. Fix it."))
           (should (eglot-current-server))
           (if (equal scenario "cancel")
               (progn

@@ -67,7 +67,18 @@ local function run()
 
   local log_buf = fixpoint.ui.open_log()
   vim.cmd("wincmd p")
-  vim.cmd("FixpointFix is_even() gives the wrong answer: is_even(4) returns False. Fix it.")
+  if scenario == "accept" then -- the issue in the user's words
+    vim.cmd("FixpointFix is_even() gives the wrong answer: is_even(4) returns False. Fix it.")
+  elseif scenario == "reject" then -- the diagnostic under the cursor
+    local ns = vim.api.nvim_create_namespace("fixpoint-test")
+    vim.diagnostic.set(ns, file_buf, { { lnum = 5, col = 4, end_col = 21, message = "test_is_even: is_even(4) returned False", source = "unittest" } })
+    vim.api.nvim_win_set_cursor(0, { 6, 8 })
+    vim.cmd("FixpointFix")
+    check(fixpoint.run.issue == "numbers_util.py:6:5: unittest: test_is_even: is_even(4) returned False", "the issue is the diagnostic: " .. fixpoint.run.issue)
+  else -- the selected lines
+    vim.cmd("4,6FixpointFix")
+    check(fixpoint.run.issue:find("def is_even(n):", 1, true) and fixpoint.run.issue:find("(selected in numbers_util.py, lines 4-6)", 1, true), "the issue is the selection: " .. fixpoint.run.issue)
+  end
 
   if scenario == "cancel" then
     wait_for("the model got its first request", 30, function()
