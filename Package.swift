@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Config", "Git", "ModelClient", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "Agent"], swiftSettings: strict),
         .testTarget(name: "FixpointServerTests", dependencies: ["FixpointServer", "Runs", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
-        .testTarget(name: "FixpointCLITests", dependencies: ["fixpoint", "ChildProcess", "ModelClient", "ModelRuntime", "JSONValue"], swiftSettings: strict),
+        .testTarget(name: "FixpointCLITests", dependencies: ["fixpoint", "ChildProcess", "ModelClient", "ModelRuntime", "ModelTestSupport", "JSONValue"], swiftSettings: strict),
         // Real llama-server and real models: skipped with a note where the runtime is not installed,
         // failing instead when FIXPOINT_REQUIRE_MODEL=1 (CI).
         .testTarget(name: "IntegrationTests", dependencies: ["ModelClient", "ModelRuntime", "Agent", "ChildProcess", "JSONValue", "fixpoint"], swiftSettings: strict),

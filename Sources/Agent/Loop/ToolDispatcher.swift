@@ -1,4 +1,5 @@
 import Foundation
+import Git
 import ModelClient
 
 /// Runs one call of the model's: through the registry on the tool executor (off Swift's cooperative
@@ -28,7 +29,7 @@ struct ToolDispatcher {
         var result: ToolResult
         do {
             let (registry, context) = (self.registry, try services.context(step: step, maxOutputBytes: outputLimit))
-            let output = try await withTaskExecutorPreference(ToolExecutor.shared) { () async throws(ToolError) -> String in
+            let output = try await withTaskExecutorPreference(BlockingExecutor.shared) { () async throws(ToolError) -> String in
                 try await registry.call(name: call.name, arguments: call.arguments, in: context)
             }
             result = ToolResult(kind: .output, text: output)

@@ -29,10 +29,10 @@ struct RunCoordinator {
 
     func run() async -> FixOutcome {
         // tests.before: on the base exactly as the user has it.
-        let beforeCopy = try? await runBlocking { try base.fork() }
+        let beforeCopy = try? await base.fork()
         let before = await TestRunner.run(request.testCommand, in: beforeCopy?.directory ?? base.directory,
                                           timeout: request.commandTimeout, hiding: model.secretEnvironment)
-        if let beforeCopy { await Self.removeOffPool(beforeCopy) }
+        if let beforeCopy { await beforeCopy.remove() }
         journal.record(.testsBefore(.init(exitCode: Int(before.exitCode), durationS: before.durationS)))
         onEvent(AgentEvent(kind: .testsBefore, step: 0, maxSteps: request.maxSteps,
                            summary: before.passed ? "tests pass before any change" : "tests fail before any change (exit \(before.exitCode))"))
@@ -57,10 +57,9 @@ struct RunCoordinator {
         // A single run works in the base snapshot itself; parallel runs each get their own copy.
         let snapshot: Snapshot
         if count == 1 { snapshot = base } else {
-            guard let fork = try? await runBlocking({ try base.fork() }) else { return nil }
+            guard let fork = try? await base.fork() else { return nil }
             snapshot = fork
         }
-        defer { if count > 1 { Task.detached { snapshot.remove() } } }
         let seed = index
         var settings = TrajectorySettings(
             index: index, seed: seed, issue: request.issue, testCommand: request.testCommand,
@@ -74,17 +73,22 @@ struct RunCoordinator {
         let loop = AgentLoop(settings: settings, model: model.model, snapshot: snapshot, journal: journal, onEvent: onEvent)
         let outcome = await loop.run(issueMessage: issueMessage)
 
-        let patch = (try? await runBlocking { try snapshot.diff() }) ?? ""
-        let files = (try? await runBlocking { try snapshot.changedFiles() }) ?? []
+        let patch = (try? await snapshot.diff()) ?? ""
+        let files = (try? await snapshot.changedFiles()) ?? []
         var after: RunReport.TestRun?
         // Verify whenever something changed, unless the run was cancelled: on a fresh copy of the base.
         if !patch.isEmpty, outcome.endReason != .cancelled, !Task.isCancelled {
             after = await verify(patch: patch, trajectory: index, step: outcome.steps)
         }
-        let changes = files.map { path in
-            FileChange(path: path, before: (try? base.baseContent(of: path)) ?? nil,
-                       after: try? String(contentsOfFile: snapshot.directory + "/" + path, encoding: .utf8))
+        let base = self.base
+        let changes = await runBlocking {
+            files.map { path in
+                FileChange(path: path, before: (try? base.baseContent(of: path)) ?? nil,
+                           after: try? String(contentsOfFile: snapshot.directory + "/" + path, encoding: .utf8))
+            }
         }
+        // A parallel trajectory's copy is removed before it reports back; a single one works in the base.
+        if count > 1 { await snapshot.remove() }
         return Finished(index: index, seed: seed, outcome: outcome, patch: patch, files: files, after: after, changes: changes,
                         patchSHA256: patch.isEmpty ? nil : SHA256.hex(patch))
     }
@@ -93,23 +97,22 @@ struct RunCoordinator {
         onEvent(AgentEvent(kind: .verification, step: step, maxSteps: request.maxSteps, summary: "verifying the patch on a clean copy",
                            elapsedS: Date().timeIntervalSince(started)))
         let clean: Snapshot
-        do { clean = try await runBlocking { try base.fork() } } catch {
+        do { clean = try await base.fork() } catch {
             return RunReport.TestRun(exitCode: -1, passed: false, outputTail: "could not create a clean copy: \(error)")
         }
-        defer { Task.detached { clean.remove() } }
-        do { _ = try await runBlocking { try clean.apply(patch: patch) } } catch {
+        do { _ = try await clean.apply(patch: patch) } catch {
+            await clean.remove()
             return RunReport.TestRun(exitCode: -1, passed: false, outputTail: "the patch does not apply to the base: \(error)")
         }
         let run = await TestRunner.run(request.testCommand, in: clean.directory, timeout: request.commandTimeout,
                                        hiding: model.secretEnvironment)
+        await clean.remove()
         journal.record(.verification(.init(exitCode: Int(run.exitCode), passed: run.passed)), trajectory: trajectory, step: step)
         return run.report(tailBytes: 3000)
     }
 
-    static func removeOffPool(_ snapshot: Snapshot) async { _ = try? await runBlocking { snapshot.remove() } }
-
     static func fileTree(_ root: String) async -> String {
-        (try? await runBlocking { FileTree.render(root: root, maxEntries: 60) }) ?? "(unreadable)"
+        await runBlocking { FileTree.render(root: root, maxEntries: 60) }
     }
 
     /// Picks one trajectory: verified first, then the patch most trajectories agree on, then fewest steps.
@@ -162,8 +165,7 @@ struct RunCoordinator {
         if options.applyToUserTree, chosen.status != .verified {
             outcome.applyError = chosen.patch.isEmpty ? "there is no patch to apply" : "the patch was not verified, so it was not applied"
         } else if options.applyToUserTree {
-            let (patch, base) = (chosen.patch, self.base)
-            do { outcome.appliedFiles = try await runBlocking { try applyToUserRepository(patch: patch, snapshot: base) } } catch {
+            do { outcome.appliedFiles = try await base.applyToUserRepository(patch: chosen.patch) } catch {
                 outcome.applyError = "\(error)"
             }
         }
