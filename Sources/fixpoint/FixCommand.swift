@@ -31,6 +31,7 @@ struct FixCommand: AsyncParsableCommand {
     @Option(help: help(.commandTimeout)) var commandTimeout: Double?
     @Option(help: help(.actionMode)) var actionMode: String?
     @Option(help: help(.contextSize)) var contextSize: Int?
+    @Option(name: .customLong("fail-to-pass"), parsing: .upToNextOption, help: help(.failToPass)) var failToPass: [String] = []
     @Option(help: "Write the patch here.") var out: String?
     @Option(help: "Write the JSON report here.") var report: String?
     @Option(help: "Write the trajectory journal (JSONL) here.") var trajectory: String?
@@ -43,6 +44,8 @@ struct FixCommand: AsyncParsableCommand {
         if issue == nil, issueFile == nil { throw ValidationError("give the issue with --issue TEXT or --issue-file FILE") }
         if issue != nil, issueFile != nil { throw ValidationError("give either --issue or --issue-file, not both") }
         do { _ = try commandLineSettings() } catch { throw ValidationError(error.description) }
+        try FixInputs.checkFolder(repo)
+        if let issueFile { _ = try FixInputs.readIssueFile(issueFile) }
     }
 
     /// The options given, checked against the same limits as every other layer.
@@ -54,6 +57,7 @@ struct FixCommand: AsyncParsableCommand {
             (.timeout, timeout.map(JSON.double)), (.commandTimeout, commandTimeout.map(JSON.double)),
             (.actionMode, actionMode.map(JSON.string)), (.contextSize, contextSize.map(JSON.int)),
             (.allowRunCommand, allowRunCommand ? JSON.bool(true) : nil),
+            (.failToPass, failToPass.isEmpty ? nil : JSON.array(failToPass.map(JSON.string))),
         ]
         var settings = Settings()
         for case let (key, value?) in given {
@@ -69,11 +73,10 @@ struct FixCommand: AsyncParsableCommand {
     func run() async throws {
         let issueText: String
         if let issueFile {
-            guard let text = try? String(contentsOfFile: issueFile, encoding: .utf8) else {
-                printError("fixpoint: cannot read --issue-file \(issueFile)")
+            do { issueText = try FixInputs.readIssueFile(issueFile) } catch {
+                printError("fixpoint: \(error.message)")
                 throw ExitCode(ExitCodes.usage)
             }
-            issueText = text
         } else {
             issueText = issue ?? ""
         }
@@ -85,6 +88,10 @@ struct FixCommand: AsyncParsableCommand {
             plan = try FixPlan(repository: repo, issue: issueText, settings: settings, location: "\(root)/\(ConfigFile.name)")
         } catch {
             printError("fixpoint: \(error)")
+            throw ExitCode(ExitCodes.usage)
+        }
+        do { try FixInputs.checkRepository(repo) } catch {
+            printError("fixpoint: \(error.message)")
             throw ExitCode(ExitCodes.usage)
         }
         let request = plan.request
