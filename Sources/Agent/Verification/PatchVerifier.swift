@@ -81,3 +81,16 @@ extension TestRunner.Result {
         TestOutcomes.read(output: output, exitCode: exitCode, timedOut: timedOut, directory: directory)
     }
 }
+
+/// A test run read for judging, for callers outside the agent (the evaluation's independent judge):
+/// the same environment and parsers as verification.
+public struct JudgingRun: Sendable {
+    public var outcomes: TestOutcomes
+    public var report: RunReport.TestRun
+    public var durationS: Double
+
+    public static func run(_ command: String, in directory: String, timeout: Double) async -> JudgingRun {
+        let run = await TestRunner.run(command, in: directory, timeout: timeout, listingPassingTests: true)
+        return JudgingRun(outcomes: run.outcomes(in: directory), report: run.report(tailBytes: 4000), durationS: run.durationS)
+    }
+}
