@@ -26,10 +26,12 @@ let package = Package(
         .target(name: "JSONRPC", dependencies: ["JSONValue"], swiftSettings: strict),
         .target(name: "LSP", dependencies: ["JSONRPC", "JSONValue"], swiftSettings: strict),
         .target(name: "Git", dependencies: ["CGit2"], swiftSettings: strict),
+        // Running a command confined: bubblewrap, resource limits, environment allowlist, redaction.
+        .target(name: "Sandbox", dependencies: ["ChildProcess"], swiftSettings: strict),
         .target(name: "ModelClient", dependencies: ["CCurl", "CCurlShim", "JSONValue", "ChildProcess"], swiftSettings: strict),
         // Loopback HTTP/1.1 server for tests: scripted model replies and injected faults. Not in any product.
         .target(name: "ModelTestSupport", dependencies: ["JSONValue", "ModelClient"], swiftSettings: strict),
-        .target(name: "Agent", dependencies: ["Git", "ModelClient", "ChildProcess", "JSONValue"], swiftSettings: strict),
+        .target(name: "Agent", dependencies: ["Git", "Sandbox", "ModelClient", "ChildProcess", "JSONValue"], swiftSettings: strict),
         .target(name: "FixpointServer", dependencies: ["LSP", "JSONRPC", "Agent", "Git"], swiftSettings: strict),
         .executableTarget(
             name: "fixpoint",
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: strict),
         .testTarget(name: "LSPTests", dependencies: ["LSP"], swiftSettings: strict),
         .testTarget(name: "GitTests", dependencies: ["Git"], swiftSettings: strict),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "ModelClientTests", dependencies: ["ModelClient", "ModelTestSupport", "JSONValue", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Git", "ModelClient", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "FixpointServerTests", dependencies: ["FixpointServer", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
