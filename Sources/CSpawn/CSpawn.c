@@ -56,6 +56,8 @@ pid_t fp_spawn_confined(const char *path, char *const argv[], char *const envp[]
             int resource = fp_rlimit_resource(limit_kinds[i]);
             if (resource < 0) { errno = EINVAL; goto fail; }
             struct rlimit rl = { (rlim_t)limit_values[i], (rlim_t)limit_values[i] };
+            /* CPU: SIGXCPU at the soft limit says why; SIGKILL follows if it is ignored. */
+            if (resource == RLIMIT_CPU) rl.rlim_max = rl.rlim_cur + 2;
             if (setrlimit(resource, &rl) != 0) goto fail;
         }
         if (stdin_fd >= 0 && dup2(stdin_fd, 0) < 0) goto fail;

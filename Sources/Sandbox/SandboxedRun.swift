@@ -27,12 +27,21 @@ public struct SandboxedRun: Sendable {
         self.confinement = confinement
         self.processLimit = processLimit
         var text = out.stdoutText
-        if confinement != .unconfined, case .signaled(let signal) = out.status, !out.timedOut, !out.cancelled {
+        if confinement != .unconfined, let signal = Self.signal(out.status), !out.timedOut, !out.cancelled {
             if signal == SIGXCPU { text += "\n[Fixpoint: stopped at the CPU time limit of \(limits.cpuSeconds)s]" }
             if signal == SIGXFSZ { text += "\n[Fixpoint: stopped at the file size limit of \(limits.fileSizeBytes >> 20) MiB]" }
         }
         if out.droppedBytes > 0 { text += "\n[Fixpoint: output over \(limits.outputBytes >> 10) KiB per stream; the middle was left out]" }
         output = Redaction.redact(text)
+    }
+
+    /// The signal that ended the command: directly, or as the shell's (and bwrap's) exit code 128 + signal.
+    static func signal(_ status: ExitStatus) -> Int32? {
+        switch status {
+        case .signaled(let signal): return signal
+        case .exited(let code) where code > 128 && code < 160: return code - 128
+        default: return nil
+        }
     }
 
     init(launchError: String, confinement: Confinement) {

@@ -33,7 +33,8 @@ import Glibc
         let run = await f.run(try await f.sandbox(limits: limits), "while :; do :; done", timeout: 60)
         #expect(!run.timedOut, "the CPU limit, not the timeout, must stop it")
         #expect(Date().timeIntervalSince(started) < 20)
-        #expect(run.status == .signaled(SIGXCPU) || run.status == .signaled(SIGKILL) || run.status == .exited(128 + SIGXCPU), "\(run.status)")
+        #expect(SandboxedRun.signal(run.status) == SIGXCPU, "\(run.status)")
+        #expect(run.output.contains("CPU time limit"))
     }
 
     @Test func aGigabyteOfOutputIsCappedWithoutExhaustingMemory() async throws {
@@ -71,6 +72,6 @@ import Glibc
 
 func peakResidentBytes() -> Int {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return usage.ru_maxrss * 1024
 }

@@ -12,7 +12,8 @@
 pid_t fp_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
                int stdin_fd, int stdout_fd, int stderr_fd, int new_group, int death_signal);
 
-/// Kinds of resource limit `fp_spawn_confined` sets (setrlimit, soft = hard) in the child before exec.
+/// Kinds of resource limit `fp_spawn_confined` sets (setrlimit, soft = hard, except CPU: hard = soft + 2
+/// so SIGXCPU comes first) in the child before exec.
 enum {
     FP_LIMIT_CPU_SECONDS = 0,
     FP_LIMIT_ADDRESS_SPACE = 1,
