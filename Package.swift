@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "fixpoint",
             dependencies: [
-                "FixpointServer", "Agent", "ModelClient", "Git", "ChildProcess",
+                "FixpointServer", "Agent", "ModelClient", "Git", "ChildProcess", "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -1,3 +1,5 @@
+import Sandbox
+
 /// What one `fix` run needs. The CLI and the language server both build one of these.
 public struct FixRequest: Sendable {
     /// A folder inside the user's git repository.
@@ -19,6 +21,8 @@ public struct FixRequest: Sendable {
     public var allowRunCommand = false
     /// Timeout for one test or command run, in seconds.
     public var commandTimeout: Double = 600
+    /// How the test command and `run_command` are confined (policy, limits, hidden paths, allowlist).
+    public var sandbox = SandboxSettings()
 
     public init(repository: String, issue: String, testCommand: String) {
         self.repository = repository

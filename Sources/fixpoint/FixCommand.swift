@@ -4,6 +4,7 @@ import Foundation
 import FixpointServer
 import Git
 import JSONValue
+import Sandbox
 
 struct FixCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,7 +37,9 @@ struct FixCommand: AsyncParsableCommand {
     @Option(help: "Write the JSON report here.") var report: String?
     @Option(help: "Write the trajectory journal (JSONL) here.") var trajectory: String?
     @Flag(help: "Print one JSON event per line on stdout (for CI).") var jsonEvents = false
-    @Flag(help: "Allow the run_command tool (shell commands in the isolated copy).") var allowRunCommand = false
+    @Flag(help: "Allow the run_command tool (shell commands in the isolated copy, sandboxed).") var allowRunCommand = false
+    @Option(help: "How tests and commands are confined: strict (tests only, always sandboxed), standard (default: sandboxed where bubblewrap works) or off (your own rights).")
+    var sandbox: String?
     @Flag(help: "Write a verified patch into the repository's working tree (only if the files it touches are unchanged).")
     var apply = false
 
@@ -47,6 +50,7 @@ struct FixCommand: AsyncParsableCommand {
         if let heavy, !(1...16).contains(heavy) { throw ValidationError("--heavy must be between 1 and 16") }
         if let actionMode, ActionMode(rawValue: actionMode) == nil { throw ValidationError("--action-mode must be native, constrained or auto") }
         if let contextSize, contextSize < 1024 { throw ValidationError("--context-size must be at least 1024") }
+        if let sandbox { do { _ = try SandboxPolicy.parse(sandbox) } catch { throw ValidationError("--sandbox: \(error)") } }
     }
 
     func run() async throws {
@@ -80,6 +84,7 @@ struct FixCommand: AsyncParsableCommand {
         request.timeLimit = timeout ?? settings.timeout.map(Double.init)
         request.commandTimeout = commandTimeout
         request.allowRunCommand = allowRunCommand
+        if let sandbox, let policy = try? SandboxPolicy.parse(sandbox) { request.sandbox.policy = policy }
 
         let selection: ModelSelection
         if let url = modelURL ?? settings.modelURL {

@@ -2,6 +2,7 @@ import Foundation
 import Git
 import JSONValue
 import ModelClient
+import Sandbox
 
 /// One trajectory: the model and the tools take turns in one snapshot until the model submits or a
 /// budget ends the run. The loop owns the conversation; tools see only their workspace.
@@ -230,7 +231,8 @@ final class AgentLoop {
             record("test_edit", "\(Self.summary(of: call)) changed a test file")
             output += "\nNote: \(path) is a test file. The tests describe the wanted behaviour; fix the code they test instead, unless the issue asks to change the tests."
         }
-        output = OutputTriage.headTail(output, maxLines: 400, maxBytes: observationByteLimit)
+        // What the model sees passes the redaction point (a file may hold a secret's value).
+        output = Redaction.redact(OutputTriage.headTail(output, maxLines: 400, maxBytes: observationByteLimit))
         toolSeconds += Date().timeIntervalSince(began)
         ledger.attempts.append("step \(step): \(Self.summary(of: call)) → \(failed ? "error" : "ok")")
         journal.record("observation", trajectory: settings.index, step: step, [
@@ -271,7 +273,7 @@ final class AgentLoop {
         let index = settings.index
         let stepNow = step
         let latestTests = self.latestTests
-        let hidden = settings.hiddenEnvironment
+        let sandbox = settings.sandbox
 
         let runTests: @Sendable (String?) async -> String = { args in
             var command = testCommand
@@ -283,7 +285,7 @@ final class AgentLoop {
                 }
                 command += " " + quoted
             }
-            let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout, hiding: hidden)
+            let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout, sandbox: sandbox)
             journal.record("tests", trajectory: index, step: stepNow, ["exit_code": .int(Int(run.exitCode)), "command": .string(command)])
             latestTests.store(run)
             // The condensed output already starts with the exit code.
@@ -292,7 +294,7 @@ final class AgentLoop {
         var runCommand: (@Sendable (String) async -> String)?
         if settings.allowRunCommand {
             runCommand = { command in
-                let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout, hiding: hidden)
+                let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout, sandbox: sandbox)
                 return "Exit code \(run.exitCode)\(run.timedOut ? " (timed out)" : "").\n" + OutputTriage.headTail(run.output)
             }
         }

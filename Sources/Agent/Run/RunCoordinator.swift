@@ -2,6 +2,7 @@ import Foundation
 import Git
 import JSONValue
 import ModelClient
+import Sandbox
 
 /// Runs the trajectories of one fix (one, or several in parallel for heavy mode), verifies each
 /// patch on a clean copy of the base, picks the result and writes the report.
@@ -10,6 +11,7 @@ struct RunCoordinator {
     let options: RunOptions
     let base: Snapshot
     let model: ModelConnection
+    let sandbox: Sandbox
     let journal: TrajectoryJournal
     let onEvent: @Sendable (AgentEvent) -> Void
     let started: Date
@@ -31,7 +33,7 @@ struct RunCoordinator {
         // tests.before: on the base exactly as the user has it.
         let beforeCopy = try? await runBlocking { try base.fork() }
         let before = await TestRunner.run(request.testCommand, in: beforeCopy?.directory ?? base.directory,
-                                          timeout: request.commandTimeout, hiding: model.secretEnvironment)
+                                          timeout: request.commandTimeout, sandbox: sandbox)
         if let beforeCopy { await Self.removeOffPool(beforeCopy) }
         journal.record("tests_before", ["exit_code": .int(Int(before.exitCode)), "duration_s": .double(before.durationS)])
         onEvent(AgentEvent(kind: .testsBefore, step: 0, maxSteps: request.maxSteps,
@@ -67,10 +69,9 @@ struct RunCoordinator {
             maxSteps: request.maxSteps, maxTokensPerStep: request.maxTokensPerStep, tokenBudget: request.tokenBudget,
             deadline: request.timeLimit.map { started.timeIntervalSinceReferenceDate + $0 },
             contextSize: model.contextSize, actionMode: options.actionMode ?? model.defaultActionMode, model: model.modelName,
-            temperature: options.temperature ?? (count > 1 ? 0.7 : 0.2), allowRunCommand: request.allowRunCommand,
-            commandTimeout: request.commandTimeout)
+            temperature: options.temperature ?? (count > 1 ? 0.7 : 0.2), allowRunCommand: request.allowRunCommand && sandbox.runCommandRefusal == nil,
+            commandTimeout: request.commandTimeout, sandbox: sandbox)
         settings.testsFailedBefore = testsFailedBefore
-        settings.hiddenEnvironment = model.secretEnvironment
         let loop = AgentLoop(settings: settings, model: model.model, snapshot: snapshot, journal: journal, onEvent: onEvent)
         let outcome = await loop.run(issueMessage: issueMessage)
 
@@ -100,8 +101,7 @@ struct RunCoordinator {
         do { _ = try await runBlocking { try clean.apply(patch: patch) } } catch {
             return RunReport.TestRun(exitCode: -1, passed: false, outputTail: "the patch does not apply to the base: \(error)")
         }
-        let run = await TestRunner.run(request.testCommand, in: clean.directory, timeout: request.commandTimeout,
-                                       hiding: model.secretEnvironment)
+        let run = await TestRunner.run(request.testCommand, in: clean.directory, timeout: request.commandTimeout, sandbox: sandbox)
         journal.record("verification", trajectory: trajectory, step: step, ["exit_code": .int(Int(run.exitCode)), "passed": .bool(run.passed)])
         return run.report(tailBytes: 3000)
     }
@@ -152,6 +152,7 @@ struct RunCoordinator {
                                  patchSHA256: f.patchSHA256, selected: f.index == chosen.index)
         }
         report.timing.wallS = Date().timeIntervalSince(started)
+        report.sandbox = sandbox.summary(runCommandAsked: request.allowRunCommand)
 
         var outcome = FixOutcome(report: report, changes: chosen.changes,
                                  failure: chosen.outcome.modelUnreachable && chosen.patch.isEmpty ? .modelUnreachable : nil)
@@ -174,5 +175,14 @@ struct RunCoordinator {
                            promptTokens: report.usage.promptTokens, completionTokens: report.usage.completionTokens,
                            elapsedS: report.timing.wallS))
         return outcome
+    }
+}
+
+extension Sandbox {
+    /// The report's `sandbox` section.
+    func summary(runCommandAsked: Bool) -> RunReport.SandboxSummary {
+        let runCommand = !runCommandAsked ? "disabled" : runCommandRefusal.map { "refused: \($0)" } ?? "enabled"
+        return RunReport.SandboxSummary(policy: settings.policy.rawValue, sandboxed: confinement.isSandboxed,
+                                        detail: confinement.summary, runCommand: runCommand)
     }
 }

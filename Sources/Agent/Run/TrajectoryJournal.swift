@@ -1,9 +1,10 @@
 import Foundation
 import JSONValue
+import Sandbox
 import Synchronization
 
 /// The run's journal: one JSON object per line, written and flushed as the run goes, so a crash
-/// leaves a readable record. Never contains API keys (the model client never hands them out).
+/// leaves a readable record. Every line passes through `Redaction`: no API keys or secret values.
 public final class TrajectoryJournal: Sendable {
     private let handle: Mutex<FileHandle?>
     private let start = Date()
@@ -25,7 +26,7 @@ public final class TrajectoryJournal: Sendable {
         object["t"] = .double((Date().timeIntervalSince(start) * 1000).rounded() / 1000)
         object["step"] = .int(step)
         object["trajectory"] = .int(trajectory)
-        let line = Data((JSON.object(object).serialized() + "\n").utf8)
+        let line = Data((Redaction.redact(JSON.object(object).serialized()) + "\n").utf8)
         handle.withLock { $0?.write(line) }
     }
 
