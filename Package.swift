@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "GitTests", dependencies: ["Git"], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "ModelClientTests", dependencies: ["ModelClient", "ModelTestSupport", "JSONValue", "ChildProcess"], swiftSettings: strict),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Git", "ModelClient", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Git", "Sandbox", "ModelClient", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "Agent"], swiftSettings: strict),
         .testTarget(name: "FixpointServerTests", dependencies: ["FixpointServer", "Runs", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "FixpointCLITests", dependencies: ["fixpoint", "ChildProcess", "ModelClient", "JSONValue"], swiftSettings: strict),

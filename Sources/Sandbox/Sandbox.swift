@@ -15,9 +15,7 @@ public struct Sandbox: Sendable {
 
     /// `hiding`: environment variables that must never reach a command, whatever their name.
     public static func prepare(_ settings: SandboxSettings, hiding: [String] = []) async throws(SandboxUnavailableError) -> Sandbox {
-        if settings.policy == .off {
-            return Sandbox(settings: settings, confinement: .unconfined, bubblewrap: nil, hiddenEnvironment: hiding, parentEnvironment: nil)
-        }
+        if settings.policy == .off { return unconfined(settings, hiding: hiding) }
         switch await Bubblewrap.probe(configured: settings.bubblewrapPath) {
         case .available(let path):
             return Sandbox(settings: settings, confinement: .bubblewrap, bubblewrap: path, hiddenEnvironment: hiding, parentEnvironment: nil)
@@ -26,6 +24,14 @@ public struct Sandbox: Sendable {
             return Sandbox(settings: settings, confinement: .limitsOnly(reason: reason), bubblewrap: nil, hiddenEnvironment: hiding,
                            parentEnvironment: nil)
         }
+    }
+
+    /// The `off` policy needs no probe: commands run with the user's rights (secret-named variables and
+    /// `hiding` aside).
+    public static func unconfined(_ settings: SandboxSettings = SandboxSettings(policy: .off), hiding: [String] = []) -> Sandbox {
+        var settings = settings
+        settings.policy = .off
+        return Sandbox(settings: settings, confinement: .unconfined, bubblewrap: nil, hiddenEnvironment: hiding, parentEnvironment: nil)
     }
 
     /// Why `run_command` may not run under this sandbox; nil when it may.
