@@ -1,4 +1,5 @@
 import ChildProcess
+import Config
 import Foundation
 
 #if canImport(Glibc)
@@ -13,7 +14,7 @@ public final class LocalModelServer: Sendable {
         /// Explicit paths win over the environment (`FIXPOINT_LLAMA_SERVER`, `FIXPOINT_MODEL`), which wins over the cache.
         public var binaryPath: String?
         public var modelPath: String?
-        public var contextSize = 16_384
+        public var contextSize = Defaults.contextSize
         public var slots = 1
         /// nil picks a free port.
         public var port: Int?

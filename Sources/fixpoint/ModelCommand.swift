@@ -1,3 +1,4 @@
+import Config
 import ArgumentParser
 import Dispatch
 import Foundation
@@ -57,7 +58,7 @@ struct ModelServeCommand: AsyncParsableCommand {
 
     @Option(help: "A GGUF path or a catalogue key (default, small).") var model: String?
     @Option(help: "Loopback port (default: a free one).") var port: Int?
-    @Option(help: "Context size per slot, in tokens.") var contextSize = 16_384
+    @Option(help: "Context size per slot, in tokens.") var contextSize = Defaults.contextSize
     @Option(help: "Parallel slots (one per trajectory).") var slots = 1
 
     func validate() throws {

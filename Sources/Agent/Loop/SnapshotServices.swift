@@ -12,6 +12,7 @@ struct SnapshotServices {
     let allowRunCommand: Bool
     /// Where tests and commands run, confined as the run's policy says.
     let sandbox: Sandbox
+    let commandApproval: (@Sendable (String) async -> Bool)?
     let journal: TrajectoryJournal
     let trajectory: Int
     let latestTests = LatestTestRun()
@@ -22,13 +23,14 @@ struct SnapshotServices {
         commandTimeout = settings.commandTimeout
         allowRunCommand = settings.allowRunCommand
         sandbox = settings.sandbox
+        commandApproval = settings.commandApproval
         self.journal = journal
         trajectory = settings.index
     }
 
     /// The context for one call at `step`; tool output is bounded by `maxOutputBytes`.
     func context(step: Int, maxOutputBytes: Int) throws(ToolError) -> ToolContext {
-        let (snapshot, testCommand, timeout, sandbox) = (self.snapshot, self.testCommand, commandTimeout, self.sandbox)
+        let (snapshot, testCommand, timeout, sandbox, approval) = (self.snapshot, self.testCommand, commandTimeout, self.sandbox, commandApproval)
         let (journal, trajectory, latestTests) = (self.journal, self.trajectory, self.latestTests)
 
         let runTests: @Sendable (String?) async -> String = { args in
@@ -50,6 +52,9 @@ struct SnapshotServices {
         var runCommand: (@Sendable (String) async -> String)?
         if allowRunCommand {
             runCommand = { command in
+                if let approval, await !approval(command) {
+                    return "Error: the user declined to run this command; do without it (read_file, search, run_tests)."
+                }
                 let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout, sandbox: sandbox)
                 return "Exit code \(run.exitCode)\(run.timedOut ? " (timed out)" : "").\n" + OutputTriage.headTail(run.output)
             }

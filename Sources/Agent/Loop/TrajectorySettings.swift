@@ -21,6 +21,8 @@ struct TrajectorySettings: Sendable {
     var commandTimeout: Double
     /// Where the test command and `run_command` run (and whether `run_command` may).
     var sandbox: Sandbox
+    /// Asked before each `run_command` when set; false refuses it.
+    var commandApproval: (@Sendable (String) async -> Bool)?
     var maxConsecutiveFormatErrors = 8
     /// Whether the test command failed on the base: a `submit` with no change is then questioned once.
     var testsFailedBefore = false

@@ -1,3 +1,4 @@
+import Config
 import ModelClient
 
 /// The model a run talks to: a started embedded server or a remote endpoint, with what was learned
@@ -25,7 +26,7 @@ final class ModelConnection: Sendable {
         self.secretEnvironment = secretEnvironment
     }
 
-    static let defaultContextSize = 16_384
+    static let defaultContextSize = Defaults.contextSize
 
     static func open(_ selection: ModelSelection, slots: Int, options: RunOptions) async throws(OpenError) -> ModelConnection {
         if let injected = options.injectedModel {
