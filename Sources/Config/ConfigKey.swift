@@ -69,9 +69,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         switch self {
         case .apiKeyEnv, .allowRunCommand: [.commandLine, .editor]
         // Asking before each command is the editor's job; the limits are the project's or the user's.
-        case .sandboxApproveCommands: [.editor]
-        case .sandboxCpuSeconds, .sandboxMemoryMB, .sandboxFileSizeMB, .sandboxProcesses, .sandboxOutputKB, .sandboxHide,
-             .sandboxEnvironment: [.file, .editor]
+        case .sandboxApproveCommands: [.commandLine, .editor]
         case .testCommand, .maxSteps, .heavy: [.commandLine, .file, .editor, .commandArguments]
         default: [.commandLine, .file, .editor]
         }
@@ -84,8 +82,14 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .modelUrl: "--model-url"
         case .allowRunCommand: "--allow-run-command"
         case .sandboxPolicy: "--sandbox"
-        case .sandboxApproveCommands, .sandboxCpuSeconds, .sandboxMemoryMB, .sandboxFileSizeMB, .sandboxProcesses, .sandboxOutputKB,
-             .sandboxHide, .sandboxEnvironment: "none"
+        case .sandboxApproveCommands: "--sandbox-approve-commands"
+        case .sandboxCpuSeconds: "--sandbox-cpu-seconds"
+        case .sandboxMemoryMB: "--sandbox-memory-mb"
+        case .sandboxFileSizeMB: "--sandbox-file-size-mb"
+        case .sandboxProcesses: "--sandbox-processes"
+        case .sandboxOutputKB: "--sandbox-output-kb"
+        case .sandboxHide: "--sandbox-hide"
+        case .sandboxEnvironment: "--sandbox-env"
         default: "--" + rawValue.map { $0.isUppercase ? "-" + $0.lowercased() : String($0) }.joined()
         }
     }
@@ -134,7 +138,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .actionMode: "How the model is asked for actions."
         case .allowRunCommand: "Allow the run_command tool (shell commands in the isolated copy)."
         case .sandboxPolicy: "How tests and commands are confined: strict, standard or off (off only from you, never from fixpoint.toml)."
-        case .sandboxApproveCommands: "Ask in the editor (window/showMessageRequest) before each run_command."
+        case .sandboxApproveCommands: "Ask before each run_command: in the editor (window/showMessageRequest), or on the terminal."
         case .sandboxCpuSeconds: "CPU seconds per process of a sandboxed command."
         case .sandboxMemoryMB: "Address space per process of a sandboxed command, in MiB."
         case .sandboxFileSizeMB: "Largest file a sandboxed command may write, in MiB."
