@@ -32,17 +32,19 @@ let package = Package(
         .target(name: "Git", dependencies: ["CGit2", "Config"], swiftSettings: strict),
         // Running a command confined: bubblewrap, resource limits, environment allowlist, redaction.
         .target(name: "Sandbox", dependencies: ["ChildProcess"], swiftSettings: strict),
-        .target(name: "ModelClient", dependencies: ["Config", "CCurl", "CCurlShim", "JSONValue", "ChildProcess"], swiftSettings: strict),
+        .target(name: "ModelClient", dependencies: ["CCurl", "CCurlShim", "JSONValue"], swiftSettings: strict),
+        // The embedded llama-server (find, start, health, stop) and the model catalogue, apart from the HTTP client.
+        .target(name: "ModelRuntime", dependencies: ["Config", "ModelClient", "ChildProcess"], swiftSettings: strict),
         // Loopback HTTP/1.1 server for tests: scripted model replies and injected faults. Not in any product.
         .target(name: "ModelTestSupport", dependencies: ["JSONValue", "ModelClient"], swiftSettings: strict),
-        .target(name: "Agent", dependencies: ["Config", "Git", "Sandbox", "ModelClient", "ChildProcess", "JSONValue"], swiftSettings: strict),
+        .target(name: "Agent", dependencies: ["Config", "Git", "Sandbox", "ModelClient", "ModelRuntime", "ChildProcess", "JSONValue"], swiftSettings: strict),
         // The run service every face uses: start, events, cancel, apply. Knows no protocol.
         .target(name: "Runs", dependencies: ["Agent", "Config", "Git"], swiftSettings: strict),
         .target(name: "FixpointServer", dependencies: ["Config", "LSP", "JSONRPC", "Agent", "Git", "Runs", "Sandbox"], swiftSettings: strict),
         .executableTarget(
             name: "fixpoint",
             dependencies: [
-                "FixpointServer", "Agent", "Config", "ModelClient", "Git", "ChildProcess", "Sandbox",
+                "FixpointServer", "Agent", "Config", "ModelClient", "ModelRuntime", "Git", "ChildProcess", "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -67,9 +69,9 @@ let package = Package(
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Config", "Git", "Sandbox", "ModelClient", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "Agent"], swiftSettings: strict),
         .testTarget(name: "FixpointServerTests", dependencies: ["FixpointServer", "Runs", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
-        .testTarget(name: "FixpointCLITests", dependencies: ["fixpoint", "ChildProcess", "ModelClient", "JSONValue"], swiftSettings: strict),
+        .testTarget(name: "FixpointCLITests", dependencies: ["fixpoint", "ChildProcess", "ModelClient", "ModelRuntime", "JSONValue"], swiftSettings: strict),
         // Real llama-server and real models: skipped with a note where the runtime is not installed,
         // failing instead when FIXPOINT_REQUIRE_MODEL=1 (CI).
-        .testTarget(name: "IntegrationTests", dependencies: ["ModelClient", "Agent", "ChildProcess", "JSONValue", "fixpoint"], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["ModelClient", "ModelRuntime", "Agent", "ChildProcess", "JSONValue", "fixpoint"], swiftSettings: strict),
     ]
 )

@@ -3,6 +3,7 @@ import ChildProcess
 import Foundation
 import Git
 import ModelClient
+import ModelRuntime
 import Sandbox
 
 /// One line of `fixpoint doctor`'s table.

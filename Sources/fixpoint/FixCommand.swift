@@ -52,6 +52,8 @@ struct FixCommand: AsyncParsableCommand {
         if issue == nil, issueFile == nil { throw ValidationError("give the issue with --issue TEXT or --issue-file FILE") }
         if issue != nil, issueFile != nil { throw ValidationError("give either --issue or --issue-file, not both") }
         do { _ = try commandLineSettings() } catch { throw ValidationError(error.description) }
+        try FixInputs.checkFolder(repo)
+        if let issueFile { _ = try FixInputs.readIssueFile(issueFile) }
     }
 
     /// The options given, checked against the same limits as every other layer.
@@ -84,11 +86,10 @@ struct FixCommand: AsyncParsableCommand {
     func run() async throws {
         let issueText: String
         if let issueFile {
-            guard let text = try? String(contentsOfFile: issueFile, encoding: .utf8) else {
-                printError("fixpoint: cannot read --issue-file \(issueFile)")
+            do { issueText = try FixInputs.readIssueFile(issueFile) } catch {
+                printError("fixpoint: \(error.message)")
                 throw ExitCode(ExitCodes.usage)
             }
-            issueText = text
         } else {
             issueText = issue ?? ""
         }
@@ -100,6 +101,10 @@ struct FixCommand: AsyncParsableCommand {
             plan = try FixPlan(repository: repo, issue: issueText, settings: settings, location: "\(root)/\(ConfigFile.name)")
         } catch {
             printError("fixpoint: \(error)")
+            throw ExitCode(ExitCodes.usage)
+        }
+        do { try FixInputs.checkRepository(repo) } catch {
+            printError("fixpoint: \(error.message)")
             throw ExitCode(ExitCodes.usage)
         }
         var request = plan.request

@@ -3,6 +3,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import ModelClient
+import ModelRuntime
 import ChildProcess
 
 #if canImport(Glibc)

@@ -65,7 +65,9 @@ final class AgentLoop {
             telemetry.addModelTime(since: began)
             compactor.calibrate(promptTokens: response.usage.promptTokens, requestBytes: request.body().serialized().utf8.count)
             telemetry.account(response)
-            if let end = await handle(response) { return telemetry.outcome(end, error: nil, modelUnreachable: false) }
+            if let end = await handle(response) {
+                return telemetry.outcome(end, error: end == .formatErrors ? reader.exhaustedAdvice : nil, modelUnreachable: false)
+            }
         }
     }
 

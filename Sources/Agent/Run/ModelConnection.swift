@@ -1,5 +1,6 @@
 import Config
 import ModelClient
+import ModelRuntime
 
 /// The model a run talks to: a started embedded server or a remote endpoint, with what was learned
 /// about it (context size, whether it needs constrained actions).
