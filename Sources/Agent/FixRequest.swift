@@ -22,6 +22,9 @@ public struct FixRequest: Sendable {
     public var allowRunCommand = false
     /// Timeout for one test or command run, in seconds.
     public var commandTimeout: Double = Defaults.commandTimeout
+    /// The tests that show the issue is fixed (FAIL_TO_PASS), in the runner's ids; empty: any test
+    /// that fails before the change and passes after it shows the fix.
+    public var failToPass: [String] = []
     /// How the test command and `run_command` are confined (policy, limits, hidden paths, allowlist).
     public var sandbox = SandboxSettings()
     /// Asked before each `run_command` when set (an editor asks its user); false refuses the command.

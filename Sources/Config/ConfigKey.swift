@@ -18,6 +18,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case commandTimeout
     case actionMode
     case allowRunCommand
+    case failToPass
     // The `[sandbox]` table (docs/security.md): in fixpoint.toml a table, in editor settings an object.
     case sandboxPolicy = "sandbox.policy"
     case sandboxApproveCommands = "sandbox.approveCommands"
@@ -60,6 +61,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .sandboxProcesses: .integer(Limits.sandboxProcesses)
         case .sandboxOutputKB: .integer(Limits.sandboxOutputKB)
         case .sandboxHide, .sandboxEnvironment: .strings
+        case .failToPass: .strings
         }
     }
 
@@ -70,7 +72,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .apiKeyEnv, .allowRunCommand: [.commandLine, .editor]
         // Asking before each command is the editor's job; the limits are the project's or the user's.
         case .sandboxApproveCommands: [.commandLine, .editor]
-        case .testCommand, .maxSteps, .heavy: [.commandLine, .file, .editor, .commandArguments]
+        case .testCommand, .maxSteps, .heavy, .failToPass: [.commandLine, .file, .editor, .commandArguments]
         default: [.commandLine, .file, .editor]
         }
     }
@@ -90,6 +92,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .sandboxOutputKB: "--sandbox-output-kb"
         case .sandboxHide: "--sandbox-hide"
         case .sandboxEnvironment: "--sandbox-env"
+        case .failToPass: "--fail-to-pass"
         default: "--" + rawValue.map { $0.isUppercase ? "-" + $0.lowercased() : String($0) }.joined()
         }
     }
@@ -119,6 +122,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .sandboxOutputKB: "8192"
         case .sandboxHide: "none (the built-in list is always hidden)"
         case .sandboxEnvironment: "none (the built-in allowlist)"
+        case .failToPass: "none: any test that failed before"
         }
     }
 
@@ -146,6 +150,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .sandboxOutputKB: "Output kept per stream, in KiB; the middle beyond it is dropped."
         case .sandboxHide: "More files or folders (absolute or ~/) hidden inside the sandbox."
         case .sandboxEnvironment: "More environment variables passed into the sandbox (never secret-named ones)."
+        case .failToPass: "The tests that show the fix, in the runner's ids; all must pass for a verified patch."
         }
     }
 

@@ -26,6 +26,8 @@ public struct Settings: Sendable, Equatable {
     public var sandboxOutputKB: Int?
     public var sandboxHide: [String]?
     public var sandboxEnvironment: [String]?
+    /// Test ids that show the fix (FAIL_TO_PASS).
+    public var failToPass: [String]?
 
     public init() {}
 
@@ -54,6 +56,7 @@ public struct Settings: Sendable, Equatable {
         merged.sandboxOutputKB = other.sandboxOutputKB ?? sandboxOutputKB
         merged.sandboxHide = other.sandboxHide ?? sandboxHide
         merged.sandboxEnvironment = other.sandboxEnvironment ?? sandboxEnvironment
+        merged.failToPass = other.failToPass ?? failToPass
         return merged
     }
 
@@ -82,6 +85,7 @@ public struct Settings: Sendable, Equatable {
         case (.sandboxOutputKB, .integer(let v)): sandboxOutputKB = v
         case (.sandboxHide, .strings(let v)): sandboxHide = v
         case (.sandboxEnvironment, .strings(let v)): sandboxEnvironment = v
+        case (.failToPass, .strings(let v)): failToPass = v
         default: preconditionFailure("\(key) checked as \(key.kind) but got \(value)")
         }
     }

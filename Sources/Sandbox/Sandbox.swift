@@ -47,8 +47,9 @@ public struct Sandbox: Sendable {
     }
 
     /// Runs `/bin/sh -c command` in `workspace` (the snapshot: the only place it may write, its `.git`
-    /// aside). Cancelling the calling task kills the whole tree.
-    public func run(_ command: String, in workspace: String, timeout: Double) async -> SandboxedRun {
+    /// aside). `environment`: variables Fixpoint itself sets for this command, over the allowlisted ones.
+    /// Cancelling the calling task kills the whole tree.
+    public func run(_ command: String, in workspace: String, timeout: Double, environment: [String: String] = [:]) async -> SandboxedRun {
         let parent = parentEnvironment ?? ProcessInfo.processInfo.environment
         let realHome = parent["HOME"] ?? NSHomeDirectory()
         var spec: ProcessSpec
@@ -74,6 +75,7 @@ public struct Sandbox: Sendable {
             spec = ProcessSpec.shell(command, workingDirectory: workspace)
             spec.environment = SandboxEnvironment.unconfined(parent: parent, hiding: hiddenEnvironment)
         }
+        for (name, value) in environment where !SecretNames.isSecret(name) { spec.environment?[name] = value }
         for name in hiddenEnvironment { spec.environment?[name] = nil }
         spec.mergeStderr = true
         spec.timeout = timeout

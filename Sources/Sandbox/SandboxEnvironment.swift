@@ -10,6 +10,8 @@ public enum SandboxEnvironment {
         "PYENV_ROOT", "PYENV_VERSION", "VIRTUAL_ENV", "CONDA_PREFIX", "CARGO_HOME", "RUSTUP_HOME", "RUSTUP_TOOLCHAIN",
         "NVM_DIR", "NVM_BIN", "GOROOT", "GOPATH", "GOMODCACHE", "GOFLAGS", "JAVA_HOME",
         "SSL_CERT_FILE", "SSL_CERT_DIR",
+        // Test runners' own settings.
+        "PYTEST_ADDOPTS",
     ]
 
     /// Toolchain roots whose default is a folder in the home: set explicitly, since HOME moves.

@@ -31,6 +31,7 @@ struct FixCommand: AsyncParsableCommand {
     @Option(help: help(.commandTimeout)) var commandTimeout: Double?
     @Option(help: help(.actionMode)) var actionMode: String?
     @Option(help: help(.contextSize)) var contextSize: Int?
+    @Option(name: .customLong("fail-to-pass"), parsing: .upToNextOption, help: help(.failToPass)) var failToPass: [String] = []
     @Option(help: "Write the patch here.") var out: String?
     @Option(help: "Write the JSON report here.") var report: String?
     @Option(help: "Write the trajectory journal (JSONL) here.") var trajectory: String?
@@ -71,6 +72,7 @@ struct FixCommand: AsyncParsableCommand {
             (.sandboxOutputKB, sandboxOutputKB.map(JSON.int)),
             (.sandboxHide, sandboxHide.isEmpty ? nil : .array(sandboxHide.map(JSON.string))),
             (.sandboxEnvironment, sandboxEnvironment.isEmpty ? nil : .array(sandboxEnvironment.map(JSON.string))),
+            (.failToPass, failToPass.isEmpty ? nil : JSON.array(failToPass.map(JSON.string))),
         ]
         var settings = Settings()
         for case let (key, value?) in given {

@@ -7,7 +7,7 @@ struct Fixpoint: AsyncParsableCommand {
         commandName: "fixpoint",
         abstract: "A language server that hosts a coding agent and hands back verified fixes.",
         version: FixpointVersion.string,
-        subcommands: [ServeCommand.self, FixCommand.self, EvalCommand.self, ModelCommand.self, DoctorCommand.self]
+        subcommands: [ServeCommand.self, ACPCommand.self, FixCommand.self, EvalCommand.self, ModelCommand.self, DoctorCommand.self]
     )
 
     /// Like ArgumentParser's own main, but bad usage exits 2 (the documented contract) instead of 64.

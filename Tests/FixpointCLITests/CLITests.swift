@@ -9,7 +9,7 @@ import Testing
     @Test func helpListsEverySubcommand() async throws {
         let r = try await CLI.run(["--help"])
         #expect(r.code == 0)
-        for sub in ["serve", "fix", "eval", "model", "doctor"] { #expect(r.out.contains(sub)) }
+        for sub in ["serve", "acp", "fix", "eval", "model", "doctor"] { #expect(r.out.contains(sub)) }
     }
 
     @Test func subcommandNotLandedSaysSoAndExits2() async throws {

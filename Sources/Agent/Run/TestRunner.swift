@@ -26,8 +26,17 @@ enum TestRunner {
     }
 
     /// The output comes back redacted (`Redaction`).
-    static func run(_ command: String, in directory: String, timeout: Double, sandbox: Sandbox) async -> Result {
-        let out = await sandbox.run(command, in: directory, timeout: timeout)
+    /// `listingPassingTests`: ask runners that name only failures by default to name passes too
+    /// (pytest's `-rp`), for the runs verification compares test by test.
+    static func run(_ command: String, in directory: String, timeout: Double, sandbox: Sandbox,
+                    listingPassingTests: Bool = false) async -> Result {
+        var extra: [String: String] = [:]
+        if listingPassingTests {
+            // Before the user's own PYTEST_ADDOPTS, so a `-r` they set there still wins.
+            let own = ProcessInfo.processInfo.environment["PYTEST_ADDOPTS"]
+            extra["PYTEST_ADDOPTS"] = (["-rfEp"] + [own].compactMap { $0 }).joined(separator: " ")
+        }
+        let out = await sandbox.run(command, in: directory, timeout: timeout, environment: extra)
         var text = out.output
         if out.timedOut { text += "\n[Fixpoint: the command timed out after \(Int(timeout))s and was killed]" }
         if out.cancelled { text += "\n[Fixpoint: the command was cancelled]" }
