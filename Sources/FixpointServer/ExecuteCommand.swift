@@ -22,6 +22,7 @@ extension FixpointServer {
             case "fixpoint.fixIssue": try startFix(requestID: id, args: args, workDoneToken: p.optional("workDoneToken"))
             case "fixpoint.cancel": connection.reply(to: id, .success(try cancelRuns(args)))
             case "fixpoint.applyFix": try applyFix(id: id, args)
+            case "fixpoint.proposedDiff": connection.reply(to: id, .success(try proposedDiff(args)))
             default:
                 throw .invalidParams("params.command", "unknown command '\(command)' (known: \(Self.commands.joined(separator: ", ")))")
             }
@@ -131,14 +132,15 @@ extension FixpointServer {
         switch end {
         case .cancelled:
             runStarts[runID] = nil
-            progress.end("cancelled")
+            progress.end("cancelled", outcome: .cancelled)
             connection.reply(to: requestID, .failure(.cancelled("Fixpoint \(runID) was cancelled; nothing was changed")))
         case .finished(let run):
-            progress.end(run.outcome.report.summaryLine)
+            progress.end(run.outcome.report.summaryLine, outcome: .finished(run.outcome.report.status))
             // Keep editor state only for runs the service still keeps for a later apply.
             let kept = Set(runs.finishedRuns)
             runStarts = runStarts.filter { kept.contains($0.key) || runs.isActive($0.key) }
-            if !run.outcome.changes.isEmpty { await offer(run) }
+            // Editor integrations that preview the diff themselves apply it with fixpoint.applyFix.
+            if !run.outcome.changes.isEmpty, !integration.previewEdits { await offer(run) }
             connection.reply(to: requestID, .success(run.outcome.report.toJSON()))
         }
     }

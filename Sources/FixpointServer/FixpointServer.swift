@@ -11,7 +11,7 @@ import Runs
 /// Messages are handled in arrival order on this actor (document changes, configuration and lifecycle
 /// must not race); agent runs go to their own tasks so other requests are answered while a run goes on.
 public actor FixpointServer {
-    public static let commands = ["fixpoint.fixIssue", "fixpoint.cancel", "fixpoint.applyFix"]
+    public static let commands = ["fixpoint.fixIssue", "fixpoint.cancel", "fixpoint.applyFix", "fixpoint.proposedDiff"]
 
     nonisolated let connection: Connection
     /// Starts, cancels and applies runs; the server keeps only what LSP adds to a run, below.
@@ -20,6 +20,8 @@ public actor FixpointServer {
 
     var lifecycle = Lifecycle.waitingForInitialize
     var capabilities = ClientCapabilities()
+    /// What an editor integration asked for in `initializationOptions` (EditorIntegration.swift).
+    var integration = EditorIntegration()
     var folders: [WorkspaceFolder] = []
     /// `initializationOptions` overlaid with every `workspace/didChangeConfiguration` since.
     var editorSettings = Settings()
@@ -127,6 +129,7 @@ public actor FixpointServer {
         let p = Params(params, path: "params")
         editorSettings = try readEditorSettings(p.optional("initializationOptions"), at: "params.initializationOptions")
         capabilities = ClientCapabilities(p.optional("capabilities"))
+        integration = try EditorIntegration(initializationOptions: p.optional("initializationOptions"))
         if let list = p.optional("workspaceFolders")?.arrayValue {
             folders = []
             for (index, item) in list.enumerated() { folders.append(try Self.folder(p.nested("workspaceFolders[\(index)]", item))) }
