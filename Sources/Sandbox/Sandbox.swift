@@ -26,6 +26,19 @@ public struct Sandbox: Sendable {
         }
     }
 
+    /// The default policy with default limits, which never refuses: bubblewrap where it works, the
+    /// allowlist and limits only elsewhere (`confinement` says which).
+    public static func standard(hiding: [String] = []) async -> Sandbox {
+        let settings = SandboxSettings(policy: .standard)
+        switch await Bubblewrap.probe(configured: settings.bubblewrapPath) {
+        case .available(let path):
+            return Sandbox(settings: settings, confinement: .bubblewrap, bubblewrap: path, hiddenEnvironment: hiding, parentEnvironment: nil)
+        case .unavailable(let reason, _):
+            return Sandbox(settings: settings, confinement: .limitsOnly(reason: reason), bubblewrap: nil, hiddenEnvironment: hiding,
+                           parentEnvironment: nil)
+        }
+    }
+
     /// The `off` policy needs no probe: commands run with the user's rights (secret-named variables and
     /// `hiding` aside).
     public static func unconfined(_ settings: SandboxSettings = SandboxSettings(policy: .off), hiding: [String] = []) -> Sandbox {

@@ -85,14 +85,17 @@ extension TestRunner.Result {
 }
 
 /// A test run read for judging, for callers outside the agent (the evaluation's independent judge):
-/// the same environment and parsers as verification.
+/// the same environment, sandbox and parsers as verification.
 public struct JudgingRun: Sendable {
     public var outcomes: TestOutcomes
     public var report: RunReport.TestRun
     public var durationS: Double
 
-    public static func run(_ command: String, in directory: String, timeout: Double) async -> JudgingRun {
-        let run = await TestRunner.run(command, in: directory, timeout: timeout, listingPassingTests: true)
+    /// `sandbox`: nil runs in the standard sandbox with default limits.
+    public static func run(_ command: String, in directory: String, timeout: Double, sandbox: Sandbox? = nil) async -> JudgingRun {
+        let box: Sandbox
+        if let sandbox { box = sandbox } else { box = await Sandbox.standard() }
+        let run = await TestRunner.run(command, in: directory, timeout: timeout, sandbox: box, listingPassingTests: true)
         return JudgingRun(outcomes: run.outcomes(in: directory), report: run.report(tailBytes: 4000), durationS: run.durationS)
     }
 }
