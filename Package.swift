@@ -80,3 +80,19 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: ["ModelClient", "ModelRuntime", "Agent", "ChildProcess", "JSONValue", "fixpoint"], swiftSettings: strict),
     ]
 )
+
+// libFuzzer targets (scripts/fuzz; docs/testing.md): only in the manifest when FIXPOINT_FUZZ=1, so
+// the normal build and CI's build never compile them. Each is one file with LLVMFuzzerTestOneInput;
+// libFuzzer supplies main, so they link only with `-sanitize=fuzzer`.
+if Context.environment["FIXPOINT_FUZZ"] == "1" {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("JSON", ["JSONValue"]), ("FrameDecoder", ["JSONRPC"]), ("SSE", ["ModelClient"]),
+        ("ToolCallRecovery", ["ModelClient"]), ("Patch", ["Git"]), ("Config", ["Config"]),
+    ]
+    package.targets.append(.target(name: "CFuzz", path: "Fuzz/CFuzz"))
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: "Fuzz\(name)", dependencies: dependencies + ["CFuzz"], path: "Fuzz/\(name)",
+            swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]))
+    }
+}
