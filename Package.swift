@@ -30,7 +30,9 @@ let package = Package(
         // Loopback HTTP/1.1 server for tests: scripted model replies and injected faults. Not in any product.
         .target(name: "ModelTestSupport", dependencies: ["JSONValue", "ModelClient"], swiftSettings: strict),
         .target(name: "Agent", dependencies: ["Git", "ModelClient", "ChildProcess", "JSONValue"], swiftSettings: strict),
-        .target(name: "FixpointServer", dependencies: ["LSP", "JSONRPC", "Agent", "Git"], swiftSettings: strict),
+        // The run service every face uses: start, events, cancel, apply. Knows no protocol.
+        .target(name: "Runs", dependencies: ["Agent", "Git"], swiftSettings: strict),
+        .target(name: "FixpointServer", dependencies: ["LSP", "JSONRPC", "Agent", "Git", "Runs"], swiftSettings: strict),
         .executableTarget(
             name: "fixpoint",
             dependencies: [
@@ -42,7 +44,7 @@ let package = Package(
 
         // The language server with scripted agents, for the out-of-process suite in tests-lsp/.
         .executableTarget(
-            name: "FixpointLSPTestServer", dependencies: ["FixpointServer", "Agent"], path: "tests-lsp/TestServer",
+            name: "FixpointLSPTestServer", dependencies: ["FixpointServer", "Agent", "Runs"], path: "tests-lsp/TestServer",
             swiftSettings: strict
         ),
         // Benchmark of the Git layer against the git CLI (scripts/bench-git.sh); not shipped.
@@ -55,7 +57,8 @@ let package = Package(
         .testTarget(name: "GitTests", dependencies: ["Git"], swiftSettings: strict),
         .testTarget(name: "ModelClientTests", dependencies: ["ModelClient", "ModelTestSupport", "JSONValue", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Git", "ModelClient", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
-        .testTarget(name: "FixpointServerTests", dependencies: ["FixpointServer", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
+        .testTarget(name: "RunsTests", dependencies: ["Runs", "Agent"], swiftSettings: strict),
+        .testTarget(name: "FixpointServerTests", dependencies: ["FixpointServer", "Runs", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "FixpointCLITests", dependencies: ["fixpoint", "ChildProcess", "ModelClient", "JSONValue"], swiftSettings: strict),
         // Real llama-server and real models: skipped with a note where the runtime is not installed,
         // failing instead when FIXPOINT_REQUIRE_MODEL=1 (CI).

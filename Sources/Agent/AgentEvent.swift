@@ -1,10 +1,25 @@
 /// A step-level event streamed while a run goes on: the CLI prints it, the language server turns it
 /// into `$/progress` and `fixpoint/step`. Plain values; nothing here knows about editors.
 public struct AgentEvent: Sendable, Equatable {
-    public enum Kind: String, Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
         case started, testsBefore = "tests_before", modelRequest = "model_request", toolCall = "tool_call"
         case observation, compaction, retry, formatError = "format_error", loop, refusal
+        case testEdit = "test_edit", submitQuestioned = "submit_questioned"
         case verification, finished
+
+        /// The progress event a report event shows as; nil for compactions, whose progress line the
+        /// compactor emits itself (with the sizes before and after).
+        public init?(_ reported: RunReport.Event.Kind) {
+            switch reported {
+            case .retry: self = .retry
+            case .compaction: return nil
+            case .loop: self = .loop
+            case .formatError: self = .formatError
+            case .refusal: self = .refusal
+            case .testEdit: self = .testEdit
+            case .submitQuestioned: self = .submitQuestioned
+            }
+        }
     }
 
     public var kind: Kind

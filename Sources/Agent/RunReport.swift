@@ -43,12 +43,28 @@ public struct RunReport: Sendable, Codable, Equatable {
         enum CodingKeys: String, CodingKey { case wallS = "wall_s", modelS = "model_s", toolsS = "tools_s" }
     }
 
-    /// Something worth knowing that happened at a step: retry, compaction, loop, format_error, refusal.
+    /// Something worth knowing that happened at a step (docs/cli.md lists the kinds).
     public struct Event: Sendable, Codable, Equatable {
+        public enum Kind: String, Sendable, Codable, CaseIterable {
+            /// The model client retried a transient server error.
+            case retry
+            /// The context was compacted (or the server reported an overflow).
+            case compaction
+            /// The loop guard answered a repeated call.
+            case loop
+            /// The answer was no usable call (prose, invalid action), or the action mode switched because of that.
+            case formatError = "format_error"
+            /// A path outside the workspace or under `.git` was refused.
+            case refusal
+            /// The model changed a test file and was reminded to fix the code instead.
+            case testEdit = "test_edit"
+            /// The submit policy questioned a `submit` once (nothing changed, only tests changed, tests failing).
+            case submitQuestioned = "submit_questioned"
+        }
         public var step: Int
-        public var kind: String
+        public var kind: Kind
         public var detail: String
-        public init(step: Int, kind: String, detail: String) { self.step = step; self.kind = kind; self.detail = detail }
+        public init(step: Int, kind: Kind, detail: String) { self.step = step; self.kind = kind; self.detail = detail }
     }
 
     public struct Trajectory: Sendable, Codable, Equatable {

@@ -4,6 +4,7 @@ import Git
 import JSONRPC
 import JSONValue
 import LSP
+import Runs
 
 extension FixpointServer {
     /// `workspace/executeCommand`. Each command takes one object argument (`arguments[0]`).
@@ -19,7 +20,7 @@ extension FixpointServer {
             switch command {
             case "fixpoint.fixIssue": try startFix(requestID: id, args: args, workDoneToken: p.optional("workDoneToken"))
             case "fixpoint.cancel": connection.reply(to: id, .success(try cancelRuns(args)))
-            case "fixpoint.applyFix": connection.reply(to: id, .success(try applyFix(args)))
+            case "fixpoint.applyFix": try applyFix(id: id, args)
             default:
                 throw .invalidParams("params.command", "unknown command '\(command)' (known: \(Self.commands.joined(separator: ", ")))")
             }
@@ -32,33 +33,32 @@ extension FixpointServer {
 
     /// `fixpoint.cancel {runId?}`: the named run, or every run when none is named.
     func cancelRuns(_ args: Params) throws(ResponseError) -> JSON {
-        let ids: [String]
-        if let runID = try args.optionalString("runId") {
-            guard activeRuns[runID] != nil else {
-                let active = activeRuns.keys.sorted()
-                throw .invalidParams(args.path + ".runId", "no run '\(runID)' is in progress (in progress: \(active.isEmpty ? "none" : active.joined(separator: ", ")))")
+        let ids: [RunID]
+        if let name = try args.optionalString("runId") {
+            guard let runID = RunID(name), runs.cancel(runID) else {
+                let active = runs.activeRuns.map(\.description)
+                throw .invalidParams(args.path + ".runId", "no run '\(name)' is in progress (in progress: \(active.isEmpty ? "none" : active.joined(separator: ", ")))")
             }
             ids = [runID]
         } else {
-            ids = activeRuns.keys.sorted()
+            ids = runs.cancelAll()
         }
-        for runID in ids { activeRuns[runID]?.task.cancel() }
-        return ["cancelled": .array(ids.map(JSON.string))]
+        return ["cancelled": .array(ids.map { .string($0.description) })]
     }
 
     func cancelRequest(_ params: JSON?) {
         guard let raw = params?["id"], let id = RequestID(json: raw), let runID = runByRequest[id] else { return }
-        activeRuns[runID]?.task.cancel()
+        runs.cancel(runID)
     }
 
     func cancelProgress(_ params: JSON?) {
         guard let token = params?["token"] else { return }
-        for run in activeRuns.values where run.progressToken == token { run.task.cancel() }
+        for (runID, runToken) in progressTokens where runToken == token { runs.cancel(runID) }
     }
 
     // MARK: fixpoint.fixIssue
 
-    /// Validates the arguments on the request path, then runs the agent in its own task.
+    /// Validates the arguments on the request path, then starts the run on the run service.
     func startFix(requestID: RequestID, args: Params, workDoneToken: JSON?) throws(ResponseError) {
         let issue = try args.string("issue")
         guard !issue.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -72,9 +72,6 @@ extension FixpointServer {
         // The agent works on the whole repository: paths of unsaved buffers and of the result are
         // relative to its root, which may lie above the folder the editor opened.
         let folder = Self.repositoryFolder(containing: workspaceFolder)
-        if let running = activeRuns.values.first(where: { $0.folder.path == folder.path }) {
-            throw .requestFailed("Fixpoint is already running in \(folder.path) (run \(running.id)); cancel it with fixpoint.cancel or wait for it to finish")
-        }
         var settings = try settings(for: workspaceFolder)
         if let v = try args.optionalString("testCommand") { settings.testCommand = v }
         if let v = try args.optionalInt("maxSteps", in: ServerSettings.maxStepsRange) { settings.maxSteps = v }
@@ -95,49 +92,59 @@ extension FixpointServer {
             openVersions[docURI] = document.version
         }
 
-        let runID = "run-\(nextRunNumber)"
-        nextRunNumber += 1
-        let start = RunStartState(openVersions: openVersions)
-        let model = settings.modelSelection
-        let task = Task { await self.performRun(runID: runID, requestID: requestID, request: request, model: model, start: start, workDoneToken: workDoneToken) }
-        activeRuns[runID] = ActiveRun(id: runID, folder: folder, requestID: requestID, task: task, progressToken: workDoneToken)
-        runByRequest[requestID] = runID
+        let handle: RunHandle
+        do {
+            handle = try runs.start(request, model: settings.modelSelection) { runID in
+                await self.beginProgress(runID: runID, issue: issue, folder: folder.path, clientToken: workDoneToken)
+            }
+        } catch {
+            throw .requestFailed("\(error.description); cancel it with fixpoint.cancel or wait for it to finish")
+        }
+        runStarts[handle.id] = RunStartState(openVersions: openVersions, folder: folder)
+        runByRequest[requestID] = handle.id
+        runTasks[handle.id] = Task { await self.answer(requestID, when: handle) }
     }
 
     /// The repository that holds `folder`, as a folder of its own (the folder itself when it is the
     /// repository's root, or in no repository — the run then reports why).
     static func repositoryFolder(containing folder: WorkspaceFolder) -> WorkspaceFolder {
-        guard let root = try? Repository.discover(from: folder.path).workdir, root != folder.path else { return folder }
+        let root = RunService.repositoryRoot(containing: folder.path)
+        guard root != folder.path else { return folder }
         return WorkspaceFolder(uri: DocumentURI(path: root), name: folder.name, path: root)
     }
 
-    private func performRun(runID: String, requestID: RequestID, request: FixRequest, model: ModelSelection, start: RunStartState, workDoneToken: JSON?) async {
-        guard let folder = activeRuns[runID]?.folder else { return }
-        defer { runByRequest[requestID] = nil }
-        let progress = RunProgress(connection: connection, runID: runID, token: await progressToken(runID: runID, clientToken: workDoneToken))
-        activeRuns[runID]?.progressToken = progress.token
-        progress.begin(issue: request.issue, folder: folder.path)
+    /// Runs first in the run's task: gets a progress token and announces the run; returns where its events go.
+    private func beginProgress(runID: RunID, issue: String, folder: String, clientToken: JSON?) async -> EventSink {
+        let progress = RunProgress(connection: connection, runID: runID.description, token: await progressToken(runID: runID, clientToken: clientToken))
+        progressTokens[runID] = progress.token
+        progress.begin(issue: issue, folder: folder)
+        return { event in progress.report(event) }
+    }
 
-        let outcome = await runner(request, model, { event in progress.report(event) })
-        activeRuns[runID] = nil
-        if Task.isCancelled || outcome.report.endReason == .cancelled {
+    /// Waits for the run, offers its changes, and answers the `fixpoint.fixIssue` request.
+    private func answer(_ requestID: RequestID, when handle: RunHandle) async {
+        let end = await handle.end
+        let runID = handle.id
+        let progress = RunProgress(connection: connection, runID: runID.description, token: progressTokens.removeValue(forKey: runID))
+        runByRequest[requestID] = nil
+        runTasks[runID] = nil
+        switch end {
+        case .cancelled:
+            runStarts[runID] = nil
             progress.end("cancelled")
             connection.reply(to: requestID, .failure(.cancelled("Fixpoint \(runID) was cancelled; nothing was changed")))
-            return
+        case .finished(let run):
+            progress.end(run.outcome.report.summaryLine)
+            // Keep editor state only for runs the service still keeps for a later apply.
+            let kept = Set(runs.finishedRuns)
+            runStarts = runStarts.filter { kept.contains($0.key) || runs.isActive($0.key) }
+            if !run.outcome.changes.isEmpty { await offer(run) }
+            connection.reply(to: requestID, .success(run.outcome.report.toJSON()))
         }
-        progress.end(Self.summary(of: outcome.report))
-        let finished = FinishedRun(id: runID, folder: folder, outcome: outcome, start: start)
-        finishedRuns[runID] = finished
-        // Keep the most recent runs only: their whole-file texts can be large.
-        if finishedRuns.count > Self.finishedRunsKept, let oldest = finishedRuns.keys.min(by: { Self.runNumber($0) < Self.runNumber($1) }) {
-            finishedRuns[oldest] = nil
-        }
-        if !outcome.changes.isEmpty { await offer(finished) }
-        connection.reply(to: requestID, .success(outcome.report.toJSON()))
     }
 
     /// The client's token, or one this server creates when the client supports it; nil for no progress.
-    private func progressToken(runID: String, clientToken: JSON?) async -> JSON? {
+    private func progressToken(runID: RunID, clientToken: JSON?) async -> JSON? {
         if let clientToken { return clientToken }
         guard capabilities.workDoneProgress else { return nil }
         let token = JSON.string("fixpoint/\(runID)")
@@ -146,18 +153,5 @@ extension FixpointServer {
             return nil
         }
         return token
-    }
-
-    static let finishedRunsKept = 16
-
-    static func runNumber(_ runID: String) -> Int { Int(runID.dropFirst("run-".count)) ?? 0 }
-
-    static func summary(of report: RunReport) -> String {
-        switch report.status {
-        case .verified: "verified fix: tests pass (\(report.filesChanged.count) file(s), \(report.steps) steps)"
-        case .unverified: "unverified patch: tests did not pass (\(report.steps) steps, ended: \(report.endReason.rawValue))"
-        case .noPatch: "no patch (\(report.steps) steps, ended: \(report.endReason.rawValue))"
-        case .error: "error: \(report.error ?? "unknown")"
-        }
     }
 }

@@ -2,6 +2,7 @@ import Agent
 import Foundation
 import JSONValue
 import LSP
+import Runs
 
 /// One file's part of an offered fix.
 enum PlannedFileEdit: Sendable, Equatable {
@@ -9,12 +10,6 @@ enum PlannedFileEdit: Sendable, Equatable {
     case modify(uri: DocumentURI, version: Int?, range: TextRange, newText: String)
     case create(uri: DocumentURI, text: String)
     case delete(uri: DocumentURI)
-}
-
-/// A file of the run's changes that is not offered, and why (said to the user).
-struct SkippedFile: Sendable, Equatable {
-    var path: String
-    var reason: String
 }
 
 /// Decides, file by file, what of a finished run can still be offered: a file that changed since the
@@ -134,5 +129,13 @@ enum FileEditPlanner {
             map[uri.stringValue] = [["range": range.json, "newText": .string(text)]]
         }
         return .object(map)
+    }
+}
+
+extension PlannedFileEdit {
+    var uri: DocumentURI {
+        switch self {
+        case .modify(let uri, _, _, _), .create(let uri, _), .delete(let uri): uri
+        }
     }
 }

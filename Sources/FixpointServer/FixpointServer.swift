@@ -3,6 +3,7 @@ import Foundation
 import JSONRPC
 import JSONValue
 import LSP
+import Runs
 
 /// The Fixpoint language server: one per connection.
 ///
@@ -12,7 +13,8 @@ public actor FixpointServer {
     public static let commands = ["fixpoint.fixIssue", "fixpoint.cancel", "fixpoint.applyFix"]
 
     nonisolated let connection: Connection
-    nonisolated let runner: FixRunner
+    /// Starts, cancels and applies runs; the server keeps only what LSP adds to a run, below.
+    nonisolated let runs: RunService
     nonisolated let log: @Sendable (String) -> Void
 
     var lifecycle = Lifecycle.waitingForInitialize
@@ -21,17 +23,22 @@ public actor FixpointServer {
     /// `initializationOptions` overlaid with every `workspace/didChangeConfiguration` since.
     var editorSettings = ServerSettings()
     var documents = DocumentStore()
-    /// Runs in progress, by run id.
-    var activeRuns: [String: ActiveRun] = [:]
-    /// Finished runs whose changes `fixpoint.applyFix` may still write, by run id.
-    var finishedRuns: [String: FinishedRun] = [:]
+    /// The editor's state when each run started, for runs in progress or kept by the run service.
+    var runStarts: [RunID: RunStartState] = [:]
     /// Which run answers which `workspace/executeCommand` request, for `$/cancelRequest`.
-    var runByRequest: [RequestID: String] = [:]
-    var nextRunNumber = 1
+    var runByRequest: [RequestID: RunID] = [:]
+    /// Each run's `$/progress` token, once known (the client's, or one the server created).
+    var progressTokens: [RunID: JSON] = [:]
+    /// The task that answers each run's `fixpoint.fixIssue` request, until the run has ended.
+    var runTasks: [RunID: Task<Void, Never>] = [:]
 
     public init(connection: Connection, runner: @escaping FixRunner = FixRunners.agent, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.init(connection: connection, runs: RunService(runner: runner), log: log)
+    }
+
+    public init(connection: Connection, runs: RunService, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.connection = connection
-        self.runner = runner
+        self.runs = runs
         self.log = log
     }
 
@@ -55,8 +62,8 @@ public actor FixpointServer {
 
     private func stop() async -> Int32 {
         let code = lifecycle.exitCode
-        let tasks = activeRuns.values.map(\.task)
-        for task in tasks { task.cancel() }
+        let tasks = Array(runTasks.values)
+        runs.cancelAll()
         for task in tasks { await task.value }
         return code
     }
@@ -72,7 +79,7 @@ public actor FixpointServer {
         case "initialize": answer(id) { () throws(ResponseError) in try initialize(params) }
         case "shutdown":
             lifecycle = .shutDown
-            for run in activeRuns.values { run.task.cancel() }
+            runs.cancelAll()
             connection.reply(to: id, .success(.null))
         case "textDocument/codeAction": answer(id) { () throws(ResponseError) in try codeActions(params) }
         case "workspace/executeCommand": executeCommand(id: id, params: params)

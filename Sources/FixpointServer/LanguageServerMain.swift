@@ -1,6 +1,7 @@
 import Agent
 import Foundation
 import JSONRPC
+import Runs
 #if canImport(Glibc)
 import Glibc
 #endif

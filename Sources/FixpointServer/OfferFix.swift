@@ -3,12 +3,15 @@ import Foundation
 import JSONRPC
 import JSONValue
 import LSP
+import Runs
 
 extension FixpointServer {
     /// Offers a finished run's changes with `workspace/applyEdit`, marked as needing confirmation.
     /// Files changed since the run started are left out and the user is told which and why.
     func offer(_ run: FinishedRun) async {
-        let (edits, skipped) = FileEditPlanner.plan(run.outcome.changes, folder: run.folder, start: run.start, documents: documents)
+        let start = runStarts[run.id] ?? RunStartState(openVersions: [:])
+        let folder = start.folder ?? Self.folder(ofRepository: run.repository)
+        let (edits, skipped) = FileEditPlanner.plan(run.outcome.changes, folder: folder, start: start, documents: documents)
         if !skipped.isEmpty {
             let list = skipped.map { "\($0.path) (\($0.reason))" }.joined(separator: "; ")
             showMessage(.warning, "Fixpoint \(run.id): not offering changes to \(list). Nothing newer was overwritten; the full patch is in the command's result.")
@@ -26,7 +29,7 @@ extension FixpointServer {
             "changeAnnotations": [
                 FileEditPlanner.annotationID: [
                     "label": .string(label), "needsConfirmation": true,
-                    "description": .string(Self.summary(of: run.outcome.report)),
+                    "description": .string(run.outcome.report.summaryLine),
                 ],
             ],
         ]
@@ -38,7 +41,7 @@ extension FixpointServer {
         do {
             let response = try await connection.request("workspace/applyEdit", ["label": .string(label), "edit": .object(edit)])
             if response["applied"]?.boolValue == true {
-                finishedRuns[run.id]?.applied = true
+                runs.markApplied(run.id)
                 logMessage("\(run.id): the fix was applied to \(edits.count) file(s)")
             } else {
                 let reason = response["failureReason"]?.stringValue.map { " (\($0))" } ?? ""
@@ -60,6 +63,10 @@ extension FixpointServer {
             }
         }
         showMessage(.info, "Fixpoint \(run.id) produced this patch (your editor cannot apply it as an edit; fixpoint.applyFix writes it to disk):\n\(patch)")
+    }
+
+    static func folder(ofRepository root: String) -> WorkspaceFolder {
+        WorkspaceFolder(uri: DocumentURI(path: root), name: (root as NSString).lastPathComponent, path: root)
     }
 
     enum MessageType: Int { case error = 1, warning = 2, info = 3, log = 4 }

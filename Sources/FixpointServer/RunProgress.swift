@@ -1,8 +1,9 @@
 import Agent
 import JSONRPC
 import JSONValue
+import Runs
 
-/// Turns a run's events into `$/progress`, `fixpoint/step` and `window/logMessage`. Called from the
+/// The language server's rendering of a run's events: turns them into `$/progress`, `fixpoint/step` and `window/logMessage`. Called from the
 /// agent's threads; sending is thread-safe and keeps call order.
 struct RunProgress: Sendable {
     let connection: Connection
@@ -19,13 +20,8 @@ struct RunProgress: Sendable {
     }
 
     func report(_ event: AgentEvent) {
-        var message = "step \(event.step)/\(event.maxSteps)"
-        if let tool = event.tool { message += " · \(tool)" }
-        message += " · \(event.summary)"
-        if event.promptTokens + event.completionTokens > 0 { message += " · \(event.promptTokens + event.completionTokens) tok" }
-        if let hit = event.cacheHitRate { message += " · cache \(Int((hit * 100).rounded()))%" }
-        let percentage = event.maxSteps > 0 ? min(100, event.step * 100 / event.maxSteps) : 0
-        progress(["kind": "report", "message": .string(message), "percentage": .int(percentage), "cancellable": true])
+        let message = event.progressLine
+        progress(["kind": "report", "message": .string(message), "percentage": .int(event.percentage), "cancellable": true])
         connection.notify("fixpoint/step", Self.stepPayload(runID: runID, event))
         logLine("\(runID) \(message)")
     }

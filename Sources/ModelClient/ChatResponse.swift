@@ -57,6 +57,8 @@ public enum StreamDelta: Sendable, Hashable {
 public struct ServerInfo: Sendable, Hashable {
     public var healthy: Bool
     public var models: [String]
+    /// Tokens one request may use: llama-server's `/props` `n_ctx` is already per slot (`-c` divided
+    /// by `-np`), vLLM's `max_model_len` is per sequence.
     public var contextSize: Int?
     public var slots: Int?
     public var chatTemplate: String?

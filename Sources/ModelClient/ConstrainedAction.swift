@@ -14,6 +14,13 @@ public enum ConstrainedAction {
     /// Longest thought the schema allows: a sentence, not an essay (tokens are slow on a CPU).
     public static let maxThoughtLength = 240
 
+    /// The action object as text for prompts and nudges, with placeholders for its values, e.g.
+    /// `{"action": "<tool name>", "thought": "<one short sentence>", "tool_args": {...}}`. The one place
+    /// the format is spelled out for the model; the schema below and `parse` use the same keys.
+    public static func template(action: String, thought: String) -> String {
+        "{\"action\": \(action), \"thought\": \(thought), \"tool_args\": {...}}"
+    }
+
     /// One `anyOf` branch per tool, so `tool_args` follows that tool's own schema. Grammar builders
     /// (llama.cpp, xgrammar) emit properties in the order the schema lists them, and our serialization
     /// sorts keys — so the key names are chosen to sort as action < thought < tool_args. The tool name

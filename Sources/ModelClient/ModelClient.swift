@@ -154,15 +154,20 @@ public final class ModelClient: ChatModel {
             return .failure(error)
         }
         if bodyIsSSE {
-            handle(parser.finish())
-            if let failure { return .failure(failure) }
+            let discarded = parser.finish()
             if !sawDone, accumulator.finishReason == nil {
-                return .failure(.streamCut("the stream from \(http.url) ended after \(received) bytes without a finish_reason or [DONE]"))
+                let fragment = discarded > 0 ? " (an unterminated event of \(discarded) bytes was discarded)" : ""
+                return .failure(.streamCut("the stream from \(http.url) ended after \(received) bytes without a finish_reason or [DONE]\(fragment)"))
             }
             if !accumulator.sawAnyChunk {
                 return .failure(.invalidResponse("the stream from \(http.url) held no chat-completion chunk"))
             }
         } else {
+            // A 200 with nothing in it is a dropped answer (a proxy or a restarting server), not a
+            // malformed one: worth the same retry as a cut stream.
+            if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+                return .failure(.streamCut("HTTP \(status) from \(http.url) had an empty body"))
+            }
             let json: JSON
             do { json = try JSON.parse(body) } catch {
                 return .failure(.invalidResponse("HTTP \(status) from \(http.url) is not JSON (\(error.description)): \(ErrorMapping.snippet(String(decoding: body, as: UTF8.self)))"))

@@ -14,6 +14,8 @@ public struct SSEParser: Sendable {
     private var dataLines: [String] = []
     private var hasData = false
     private var afterCR = false
+    /// Bytes of the lines read since the last blank line (the event still being built).
+    private var pendingBytes = 0
 
     public init() {}
 
@@ -36,20 +38,29 @@ public struct SSEParser: Sendable {
         return events
     }
 
-    /// At end of stream: an event not followed by a blank line still counts (some servers omit it).
-    public mutating func finish() -> [Event] {
-        var events: [Event] = []
-        if !line.isEmpty { endLine(into: &events) }
-        dispatch(into: &events)
-        return events
+    /// At end of stream. By the SSE rules an event not ended by a blank line is incomplete and is
+    /// discarded, never dispatched: a connection closed in the middle of a `data:` line must not
+    /// hand a JSON fragment on as if it were a chunk. Returns how many bytes were discarded
+    /// (0 when the stream ended on an event boundary), so the caller can say the stream was cut.
+    @discardableResult
+    public mutating func finish() -> Int {
+        let discarded = pendingBytes + line.count
+        pendingBytes = 0
+        line.removeAll()
+        dataLines.removeAll()
+        hasData = false
+        afterCR = false
+        return discarded
     }
 
     private mutating func endLine(into events: inout [Event]) {
         defer { line.removeAll(keepingCapacity: true) }
         if line.isEmpty {
+            pendingBytes = 0
             dispatch(into: &events)
             return
         }
+        pendingBytes += line.count + 1
         if line.first == UInt8(ascii: ":") { return }  // comment / keep-alive ping
         let text = String(decoding: line, as: UTF8.self)
         let field: Substring

@@ -7,7 +7,8 @@ extension LoopbackServer {
     /// (streamed or not, as each request asks); `/health`, `/v1/models` and `/props` answer like
     /// llama-server. `fault` sees each chat request with its 0-based chat number and may return a
     /// reply to send instead (a 503, a cut stream, …); the turn is then kept for the next request.
-    /// When the turns run out the server answers 400 "no more scripted turns".
+    /// When the turns run out the server answers 400 "no more scripted turns". `contextSize` is per
+    /// slot, as llama-server's `/props` reports it (`-c 32768 -np 4` → 8192).
     public static func chatServer(
         turns: [ChatScript], contextSize: Int = 32768, slots: Int = 1, model: String = "scripted-model",
         fault: (@Sendable (RecordedRequest, Int) -> ScriptedReply?)? = nil

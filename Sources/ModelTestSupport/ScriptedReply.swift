@@ -99,6 +99,34 @@ public struct ScriptedReply: Sendable {
                              parts: parts, framing: .chunked, ending: ending)
     }
 
+    /// How a stream is cut in the middle of a line.
+    public enum Cut: Sendable, CaseIterable {
+        /// No length and no chunking: the server closes the connection cleanly mid-line.
+        case closedCleanly
+        /// Chunked, with a proper last chunk: a proxy that ends its side cleanly when its upstream dies.
+        case chunkedEndedCleanly
+        /// Chunked, the connection closed before the last chunk (curl sees a partial transfer).
+        case chunkedAbruptly
+        /// Chunked, the connection reset (RST) mid-line.
+        case reset
+    }
+
+    /// The first `bytes` bytes of an SSE answer (cut wherever that falls, mid-line included), then
+    /// the connection ends as `cut` says.
+    public static func sseCut(_ payloads: [String], after bytes: Int, how cut: Cut) -> ScriptedReply {
+        var text = ""
+        for payload in payloads { text += "data: \(payload)\n\n" }
+        let kept = Array(Array(text.utf8).prefix(bytes))
+        let framing: Framing = cut == .closedCleanly ? .closeDelimited : .chunked
+        let ending: Ending = switch cut {
+        case .closedCleanly, .chunkedEndedCleanly: .complete
+        case .chunkedAbruptly: .cut
+        case .reset: .reset
+        }
+        return ScriptedReply(status: 200, headers: [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache")],
+                             parts: [.bytes(kept)], framing: framing, ending: ending)
+    }
+
     /// An OpenAI-style error body with the given status.
     public static func error(status: Int, message: String, type: String? = nil, headers: [(name: String, value: String)] = []) -> ScriptedReply {
         var error: [String: JSON] = ["message": .string(message), "code": .int(status)]

@@ -73,7 +73,7 @@ import Testing
         ] + theFix)
         let outcome = await Fixer.run(fixRequest(repo), model: .embedded(), options: options(model))
         #expect(outcome.report.status == .verified)
-        #expect(outcome.report.events.filter { $0.kind == "refusal" }.count == 2)
+        #expect(outcome.report.events.filter { $0.kind == .refusal }.count == 2)
         #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/hooks/pre-commit"))
     }
 
@@ -85,7 +85,7 @@ import Testing
         #expect(outcome.report.endReason == .maxSteps)
         #expect(outcome.report.status == .noPatch)
         #expect(outcome.report.steps == 6)
-        #expect(outcome.report.events.filter { $0.kind == "loop" }.count == 5)
+        #expect(outcome.report.events.filter { $0.kind == .loop }.count == 5)
         let nudge = model.requests[2].messages.last?.content ?? ""
         #expect(nudge.contains("already called read_file"))
         #expect(!nudge.contains("return a - b"))
@@ -102,6 +102,7 @@ import Testing
         // The first give-up is questioned once (the tests fail and nothing changed); the second ends the run.
         #expect(outcome.report.steps == 2)
         #expect(model.requests[1].messages.last?.content?.hasPrefix("Nothing has been changed yet") == true)
+        #expect(outcome.report.events.map(\.kind) == [.submitQuestioned])
     }
 
     @Test func proseInsteadOfCallsEndsWithFormatErrors() async throws {
@@ -110,7 +111,7 @@ import Testing
         let model = ScriptedModel { _, _ in ScriptedModel.text("I think the bug is in calc.py.") }
         let outcome = await Fixer.run(fixRequest(repo), model: .embedded(), options: options(model, mode: .native))
         #expect(outcome.report.endReason == .formatErrors)
-        #expect(outcome.report.events.filter { $0.kind == "format_error" }.count == 8)
+        #expect(outcome.report.events.filter { $0.kind == .formatError }.count == 8)
     }
 
     @Test func autoModeSwitchesToConstrainedActions() async throws {
@@ -156,7 +157,7 @@ import Testing
         }
         let outcome = await Fixer.run(fixRequest(repo), model: .embedded(), options: options(model))
         #expect(outcome.report.status == .verified)
-        #expect(outcome.report.events.contains { $0.kind == "compaction" })
+        #expect(outcome.report.events.contains { $0.kind == .compaction })
     }
 
     @Test func cancellationEndsPromptlyAndRemovesSnapshots() async throws {

@@ -3,6 +3,7 @@ import Foundation
 import JSONValue
 import ModelClient
 import ModelTestSupport
+import Synchronization
 import Testing
 
 /// The agent over the real model client and a loopback model server: server faults are retried by
@@ -33,10 +34,29 @@ import Testing
         let report = outcome.report
         #expect(report.status == .verified, "\(report.error ?? "") \(report.events)")
         #expect(report.toolCalls == 3)
-        #expect(report.events.filter { $0.kind == "retry" }.count == 2)
+        #expect(report.events.filter { $0.kind == .retry }.count == 2)
         // The Kimi-style id went back to the server verbatim in the next request.
         let last = try #require(server.chatRequests.last?.bodyText)
         #expect(last.contains("\"tool_call_id\":\"functions.edit_file:1\""))
+    }
+
+    /// llama-server's /props n_ctx is per slot already: a 4-slot server started with `-c 32768`
+    /// reports 8192, and a run must plan for 8192, not a quarter of it.
+    @Test func aMultiSlotServersContextIsNotDividedAgain() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        let server = try LoopbackServer.chatServer(turns: [
+            ChatScript(toolCalls: [ToolCall(id: "s", name: "submit", arguments: #"{"summary":"nothing"}"#)]),
+        ], contextSize: 8192, slots: 4)
+        defer { server.stop() }
+        var opts = RunOptions()
+        opts.actionMode = .native
+        let started = Mutex<String?>(nil)
+        _ = await Fixer.run(fixRequest(repo), model: Self.remote(server), options: opts) { event in
+            if event.kind == .started { started.withLock { $0 = event.summary } }
+        }
+        let summary = try #require(started.withLock { $0 })
+        #expect(summary.contains("context 8192 tokens"), "\(summary)")
     }
 
     @Test func anUnreachableServerMidRunEndsWithAnError() async throws {

@@ -44,7 +44,7 @@ import Testing
         #expect(report.status == .verified)
         #expect(report.endReason == .submitted)
         #expect(report.steps == steps)
-        let compactions = report.events.filter { $0.kind == "compaction" }.count
+        let compactions = report.events.filter { $0.kind == .compaction }.count
         #expect(compactions >= 2, "expected the run to compact, got \(compactions)")
         let reuse = try #require(outcome.prefixReuse)
         #expect(reuse >= 0.9, "prefix reuse \(reuse)")

@@ -6,10 +6,10 @@ import Testing
 @Suite struct TestEditTests {
     @Test func recognisesTestFilesByConvention() {
         for path in ["test/slugify.test.js", "tests/test_x.py", "pkg/foo_test.go", "src/a.spec.ts", "Tests/FooTests.swift", "test_calc.py"] {
-            #expect(AgentLoop.isTestPath(path), "\(path)")
+            #expect(TestPaths.isTest(path), "\(path)")
         }
         for path in ["src/slugify.js", "calc.py", "Sources/Agent/Loop/AgentLoop.swift", "contest.py", "latest/x.py"] {
-            #expect(!AgentLoop.isTestPath(path), "\(path)")
+            #expect(!TestPaths.isTest(path), "\(path)")
         }
     }
 
@@ -20,7 +20,7 @@ import Testing
             ScriptedModel.call("edit_file", ["path": "test_calc.py", "old_text": "== 5", "new_text": "== -1"]),
         ])
         let outcome = await Fixer.run(fixRequest(repo, maxSteps: 3), model: .embedded(), options: options(model))
-        #expect(outcome.report.events.contains { $0.kind == "test_edit" })
+        #expect(outcome.report.events.contains { $0.kind == .testEdit })
         #expect(model.requests[1].messages.last?.content?.contains("is a test file") == true)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import JSONValue
 import ModelClient
 import Testing
@@ -7,25 +8,41 @@ import Testing
 @Suite struct ToolsRegistryTests {
     let registry = ToolRegistry.standard(allowRunCommand: true)
 
-    @Test func standardToolsFollowTheContract() {
-        #expect(registry.names == [
-            "list_files", "read_file", "search", "edit_file", "write_file", "apply_patch", "run_tests", "run_command",
-            "git_diff", "submit",
-        ])
+    /// The tools' rows in docs/tools.md: name → arguments as written there (`path?` for optional ones).
+    /// The table is the documented contract, so a tool is added by its file, its registry line and its
+    /// row — this test needs no edit.
+    static func documentedTools() throws -> [(name: String, arguments: Set<String>)] {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/tools.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        return text.split(separator: "\n").compactMap { line in
+            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count >= 4, cells[1].hasPrefix("`"), cells[1].hasSuffix("`") else { return nil }
+            let arguments = cells[2].split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+            return (String(cells[1].dropFirst().dropLast()), Set(arguments))
+        }
+    }
+
+    @Test func everyToolIsDocumentedWithItsArgumentsInOrder() throws {
+        let documented = try Self.documentedTools()
+        #expect(documented.map(\.name) == registry.names, "docs/tools.md's table and ToolRegistry.standard list the tools in one order")
+        for tool in registry.tools {
+            let required = Set((tool.definition.parameters["required"]?.arrayValue ?? []).compactMap(\.stringValue))
+            let properties = tool.definition.parameters["properties"]?.objectValue?.keys.map { $0 } ?? []
+            let expected = Set(properties.map { required.contains($0) ? $0 : $0 + "?" })
+            #expect(documented.first { $0.name == tool.name }?.arguments == expected, "\(tool.name)")
+        }
         #expect(!ToolRegistry.standard(allowRunCommand: false).names.contains("run_command"))
-        let signatures = registry.definitions.map { ToolSchema.signature(of: $0) }
-        #expect(signatures == [
-            "list_files(depth?: integer, path?: string)",
-            "read_file(path: string, end_line?: integer, start_line?: integer)",
-            "search(pattern: string, path?: string, regex?: boolean)",
-            "edit_file(path: string, old_text: string, new_text: string)",
-            "write_file(path: string, content: string)",
-            "apply_patch(patch: string)",
-            "run_tests(args?: string)",
-            "run_command(command: string)",
-            "git_diff()",
-            "submit(summary: string)",
-        ])
+        #expect(ToolRegistry.standard(allowRunCommand: false).names == registry.names.filter { $0 != "run_command" })
+    }
+
+    @Test func rolesAndSignaturesAreDeclaredOnce() {
+        // Exactly one tool ends the run, and something can look, edit and run.
+        #expect(registry.names(of: .submits).count == 1)
+        for role in ToolRole.allCases { #expect(!registry.names(of: role).isEmpty, "\(role)") }
+        // The constrained prompt lists every tool by the signature its errors use.
+        let prompt = SystemPrompt.constrained(tools: registry.tools)
+        for tool in registry.tools { #expect(prompt.contains("- \(tool.signature): "), "\(tool.name)") }
+        #expect(registry.tool(named: "read_file")?.signature == "read_file(path: string, end_line?: integer, start_line?: integer)")
     }
 
     @Test func schemasStaySimpleEnoughForJSONSchemaResponseFormats() {

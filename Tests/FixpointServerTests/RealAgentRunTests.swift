@@ -7,6 +7,7 @@ import ModelClient
 import ModelTestSupport
 import Testing
 @testable import FixpointServer
+import Runs
 
 /// The language server driving the real agent (real Fixer, model client, snapshots and tests) against a
 /// loopback model server; the user declines the offered edit, then asks the server to apply it, which

@@ -5,6 +5,7 @@ import JSONValue
 import Synchronization
 import Testing
 @testable import FixpointServer
+import Runs
 
 struct TimedOut: Error, CustomStringConvertible {
     var what: String

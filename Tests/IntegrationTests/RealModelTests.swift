@@ -49,7 +49,7 @@ struct RealModelTests {
 
             // A constrained action comes back valid.
             var constrained = ChatRequest(messages: [
-                .system("Answer with one JSON action: {\"thought\": ..., \"tool\": ..., \"arguments\": {...}}."),
+                .system("Answer with one JSON action: \(ConstrainedAction.template(action: "\"read_file\"", thought: "\"...\""))."),
                 .user("Read the file setup.py."),
             ])
             constrained.responseFormat = ConstrainedAction.responseFormat(for: [Self.readFile])

@@ -144,6 +144,42 @@ import Testing
         #expect(r.telemetry.retries[0].contains("cut short") || r.telemetry.retries[0].contains("connection"))
     }
 
+    /// A stream cut in the middle of a `data:` line, however the connection ends, is a cut stream
+    /// (retried), never "a stream chunk is not JSON" (which is not retried).
+    @Test(arguments: ScriptedReply.Cut.allCases)
+    func streamCutMidLineIsRetriedAndRecovers(how: ScriptedReply.Cut) async throws {
+        let script = ChatScript(content: "complete answer after a cut")
+        let payloads = script.chunks().map { $0.serialized() }
+        // Two whole events, then half of the third's data line.
+        let cutAt = payloads.prefix(2).reduce(0) { $0 + "data: \($1)\n\n".utf8.count } + 6 + payloads[2].utf8.count / 2
+        let server = try LoopbackServer { req, n in
+            n == 0 ? .sseCut(payloads, after: cutAt, how: how) : script.reply(to: req)
+        }
+        let r = try await client(server).complete(request()) { _ in }
+        #expect(r.message.content == "complete answer after a cut")
+        #expect(r.telemetry.retries.count == 1)
+        #expect(r.telemetry.retries.first?.contains("cut short") == true, "\(r.telemetry.retries)")
+        #expect(r.telemetry.retries.first?.contains("not JSON") == false)
+    }
+
+    @Test func emptyAnswerBodyIsRetried() async throws {
+        let script = ChatScript(content: "ok")
+        let server = try LoopbackServer { req, n in
+            switch n {
+            case 0: .text("", contentType: "application/json")
+            case 1: .text("", contentType: "text/event-stream")
+            default: script.reply(to: req)
+            }
+        }
+        let streamed = try await client(server).complete(request()) { _ in }
+        #expect(streamed.message.content == "ok")
+        #expect(streamed.telemetry.retries.count == 2)
+        let server2 = try LoopbackServer { req, n in n == 0 ? .text("\n", contentType: "application/json") : script.reply(to: req) }
+        let plain = try await client(server2).complete(request(stream: false)) { _ in }
+        #expect(plain.message.content == "ok")
+        #expect(plain.telemetry.retries.first?.contains("empty body") == true)
+    }
+
     @Test func streamEndingCleanlyWithoutFinishOrDoneIsCut() async throws {
         let payloads = ChatScript(content: "partial").chunks().prefix(2).map { $0.serialized() }
         let server = try LoopbackServer(replies: [.sse(Array(payloads), done: false)])

@@ -4,7 +4,9 @@ import Testing
 @Suite struct SSEParserTests {
     func parseAll(_ text: String) -> [SSEParser.Event] {
         var p = SSEParser()
-        return p.feed(Array(text.utf8)) + p.finish()
+        let events = p.feed(Array(text.utf8))
+        #expect(p.finish() == 0, "the stream ended mid-event")
+        return events
     }
 
     @Test func dataEventsAndDone() {
@@ -24,10 +26,18 @@ import Testing
         #expect(parseAll(text) == [.data("x")])
     }
 
-    @Test func lastEventWithoutBlankLineCountsAtEnd() {
+    /// By the SSE rules an event not ended by a blank line is incomplete: at end of stream it is
+    /// discarded, never dispatched (a cut stream must not hand on a JSON fragment).
+    @Test func unterminatedEventAtEndIsDiscarded() {
         var p = SSEParser()
-        #expect(p.feed(Array("data: tail".utf8)).isEmpty)
-        #expect(p.finish() == [.data("tail")])
+        #expect(p.feed(Array("data: {\"a\":1}\n\ndata: {\"choices\":[{\"del".utf8)) == [.data("{\"a\":1}")])
+        #expect(p.finish() == 23)
+        // A whole line without its blank line is still an unfinished event.
+        var q = SSEParser()
+        #expect(q.feed(Array("data: [DONE]\n".utf8)).isEmpty)
+        #expect(q.finish() == 13)
+        // After finish the parser starts clean.
+        #expect(q.feed(Array("data: x\n\n".utf8)) == [.data("x")])
     }
 
     /// Every way of splitting a stream in two (mid-CRLF, mid-UTF-8, mid-field) parses the same.
@@ -38,13 +48,15 @@ import Testing
         #expect(expected == [.data("{\"content\":\"héllo — 世界\"}"), .data("a\nb"), .done])
         for cut in 0...bytes.count {
             var p = SSEParser()
-            let events = p.feed(bytes[..<cut]) + p.feed(bytes[cut...]) + p.finish()
+            let events = p.feed(bytes[..<cut]) + p.feed(bytes[cut...])
             #expect(events == expected, "split at byte \(cut)")
+            #expect(p.finish() == 0)
         }
         // And one byte at a time.
         var p = SSEParser()
         var events: [SSEParser.Event] = []
         for b in bytes { events += p.feed([b]) }
-        #expect(events + p.finish() == expected)
+        #expect(events == expected)
+        #expect(p.finish() == 0)
     }
 }

@@ -8,6 +8,7 @@
 //                    prints a stray line, which must not reach the protocol stream)
 import Agent
 import FixpointServer
+import Runs
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -10,6 +10,17 @@ struct Ledger {
     /// One line per call made so far: "step 4: edit_file(path=src/a.py) → ok".
     var attempts: [String] = []
 
+    /// Notes one call and whether it failed.
+    mutating func note(step: Int, call: String, failed: Bool) {
+        attempts.append("step \(step): \(call) → \(failed ? "error" : "ok")")
+    }
+
+    /// Notes the latest run of the tests.
+    mutating func noteTests(exitCode: Int32, failing: [String]) {
+        latestTestResult = "exit \(exitCode)" + (exitCode == 0 ? " (passing)" : "")
+        failingTests = failing
+    }
+
     func render() -> String {
         var lines = ["[Fixpoint ledger — earlier steps were folded to save context. This is the state of the work.]"]
         lines.append("Goal: " + (goal.count > 600 ? String(goal.prefix(600)) + "…" : goal))

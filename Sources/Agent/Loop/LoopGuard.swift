@@ -15,8 +15,8 @@ struct LoopGuard {
 
     /// Called after a successful call. Returns a nudge to send instead of the output when this call
     /// repeats an earlier one with the same result.
-    mutating func afterSuccess(name: String, arguments: String, output: String, step: Int) -> String? {
-        let key = Self.key(name, arguments)
+    mutating func afterSuccess(_ tool: any AgentTool, arguments: String, output: String, step: Int) -> String? {
+        let key = Self.key(tool.name, arguments)
         let digest = SHA256.hex(output)
         defer { lastResult[key] = (step, digest) }
         guard let previous = lastResult[key], previous.digest == digest else {
@@ -24,20 +24,12 @@ struct LoopGuard {
             return nil
         }
         consecutiveRepeats += 1
-        switch name {
-        case "read_file", "list_files", "search":
-            return "You already called \(name) with these arguments at step \(previous.step) and the result is unchanged; it is above. Do not repeat it. Next, make the change with edit_file, or run_tests, or submit if the tests pass."
-        case "run_tests":
-            return "The tests give the same result as at step \(previous.step) (shown above). Change the code before running them again."
-        case "git_diff":
-            return "The diff is unchanged since step \(previous.step). If the tests pass, call submit; otherwise edit the code."
-        default:
-            return "Same call and same result as at step \(previous.step). Do something different."
-        }
+        return tool.repeatNudge(sinceStep: previous.step)
     }
 
-    /// Called after a failed call. Returns a nudge when the same call failed the same way before.
-    mutating func afterFailure(name: String, arguments: String, error: String, step: Int) -> String? {
+    /// Called after a failed call (`tool` is nil when the model named no known tool). Returns a nudge
+    /// when the same call failed the same way before.
+    mutating func afterFailure(_ tool: (any AgentTool)?, name: String, arguments: String, error: String, step: Int) -> String? {
         let key = Self.key(name, arguments)
         defer { failedEdits[key] = (step, error) }
         guard let previous = failedEdits[key], previous.error == error else {
@@ -45,9 +37,27 @@ struct LoopGuard {
             return nil
         }
         consecutiveRepeats += 1
-        if name == "edit_file" {
-            return "This exact edit already failed at step \(previous.step): \(error) Read the lines you want to change with read_file and copy old_text exactly as shown (without the line numbers), or use write_file."
+        return tool?.repeatedFailureNudge(sinceStep: previous.step, error: error)
+            ?? Self.repeatedFailureNudge(sinceStep: previous.step, error: error)
+    }
+
+    static func repeatedFailureNudge(sinceStep step: Int, error: String) -> String {
+        "This call already failed the same way at step \(step): \(error) Change the arguments or use another tool."
+    }
+}
+
+// The nudges by role; tools whose repetition means something more specific override them.
+extension AgentTool {
+    public func repeatNudge(sinceStep step: Int) -> String {
+        switch role {
+        case .looks:
+            return "You already called \(name) with these arguments at step \(step) and the result is unchanged; it is above. Do not repeat it. Next, make the change with edit_file, or run_tests, or submit if the tests pass."
+        case .edits, .runs, .submits:
+            return "Same call and same result as at step \(step). Do something different."
         }
-        return "This call already failed the same way at step \(previous.step): \(error) Change the arguments or use another tool."
+    }
+
+    public func repeatedFailureNudge(sinceStep step: Int, error: String) -> String {
+        LoopGuard.repeatedFailureNudge(sinceStep: step, error: error)
     }
 }

@@ -21,21 +21,28 @@ enum SystemPrompt {
         asks for it. Do not repeat a call whose result you already have. Prefer one tool call per step.
         """
 
-    /// In constrained mode the tools are not sent as native definitions, so the prompt lists them and
-    /// the answer format.
-    static func constrained(tools: [ToolDefinition]) -> String {
-        var lines = [base, "", "Answer every turn with one JSON object: {\"action\": \"<tool name>\", \"thought\": \"<one short sentence>\", \"tool_args\": {...}}.", "Tools:"]
-        for tool in tools {
-            let properties = tool.parameters["properties"]?.objectValue ?? [:]
-            let required = Set((tool.parameters["required"]?.arrayValue ?? []).compactMap(\.stringValue))
-            let args = properties.keys.sorted().map { key -> String in
-                let type = properties[key]?["type"]?.stringValue ?? "any"
-                return required.contains(key) ? "\(key): \(type)" : "\(key)?: \(type)"
-            }
-            lines.append("- \(tool.name)(\(args.joined(separator: ", "))): \(tool.description)")
-        }
+    /// In constrained mode the tools are not sent as native definitions, so the prompt lists them (by
+    /// their signatures) and the answer format.
+    static func constrained(tools: [any AgentTool]) -> String {
+        let format = ConstrainedAction.template(action: "\"<tool name>\"", thought: "\"<one short sentence>\"")
+        var lines = [base, "", "Answer every turn with one JSON object: \(format).", "Tools:"]
+        for tool in tools { lines.append("- \(tool.signature): \(tool.definition.description)") }
         return lines.joined(separator: "\n")
     }
+
+    /// Said when a constrained answer was not a valid action.
+    static func invalidAction(_ why: String, tools: [String]) -> String {
+        let format = ConstrainedAction.template(action: "one of [\(tools.joined(separator: ", "))]", thought: "...")
+        return "Your answer was not a valid action (\(why)). Answer with one JSON object \(format)."
+    }
+
+    /// Said when a native answer called no tool.
+    static func noToolCall(_ why: String, tools: [String]) -> String {
+        "Your answer did not call a tool (\(why)). Call exactly one of the tools [\(tools.joined(separator: ", "))] with JSON arguments; call submit when the tests pass."
+    }
+
+    /// Said when the auto mode switches to constrained actions.
+    static let switchToActions = "Answer with one JSON action object from now on, as described in the tool list."
 }
 
 /// The first user message: the issue and a short orientation the harness prepares.

@@ -1,3 +1,4 @@
+import Foundation
 import ModelClient
 
 /// Everything one trajectory needs besides its snapshot and model.
@@ -26,6 +27,28 @@ struct TrajectorySettings: Sendable {
     var keepObservations = 6
     /// Turns kept verbatim when a compaction folds history into the ledger.
     var keepTurns = 8
+}
+
+extension TrajectorySettings {
+    /// Why the run must end before the next step, if it must: cancellation, then the step, token and
+    /// time budgets.
+    func budgetEnd(step: Int, usage: RunReport.UsageTotals, now: Date = Date()) -> RunReport.EndReason? {
+        if Task.isCancelled { return .cancelled }
+        if step >= maxSteps { return .maxSteps }
+        if let tokenBudget, usage.promptTokens + usage.completionTokens >= tokenBudget { return .tokenBudget }
+        if let deadline, now.timeIntervalSinceReferenceDate >= deadline { return .timeLimit }
+        return nil
+    }
+}
+
+extension ModelError {
+    /// Whether the failure means the server could not be reached (the CLI's exit 3).
+    var meansUnreachable: Bool {
+        switch self {
+        case .connection, .timeout: true
+        default: false
+        }
+    }
 }
 
 /// What a trajectory hands back to the Fixer.

@@ -13,7 +13,7 @@ enum FileTree {
             if lines.count >= maxEntries { omitted += 1; return true }
             let isDirectory = entry.kind == .directory
             // Small models fix the tests instead of the code when they can't tell them apart.
-            let mark = !isDirectory && AgentLoop.isTestPath(entry.path) ? "   (test)" : ""
+            let mark = !isDirectory && TestPaths.isTest(entry.path) ? "   (test)" : ""
             lines.append(entry.path + (isDirectory ? "/" : "") + mark)
             return true
         }

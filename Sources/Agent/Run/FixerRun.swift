@@ -19,13 +19,13 @@ public enum Fixer {
         do { journal = try TrajectoryJournal(path: options.trajectoryPath) } catch {
             return .failed("cannot write the trajectory journal \(options.trajectoryPath ?? ""): \(error.localizedDescription)", failure: .configuration, started: started)
         }
-        journal.record("run_start", ["repository": .string(request.repository), "test_command": .string(request.testCommand),
-                                      "max_steps": .int(request.maxSteps), "heavy": .int(request.heavy), "version": .string(AgentVersion.string)])
+        journal.record(.runStart(.init(repository: request.repository, testCommand: request.testCommand,
+                                       maxSteps: request.maxSteps, heavy: request.heavy, version: AgentVersion.string)))
 
         // The model first: a run that cannot reach it should fail before any work.
         let endpoint: ModelConnection
         do { endpoint = try await ModelConnection.open(selection, slots: request.heavy, options: options) } catch {
-            journal.record("run_end", ["error": .string(error.description)])
+            journal.record(.runEnd(.failed(error.description)))
             if error.isCancelled || Task.isCancelled {
                 var report = RunReport(status: .noPatch, endReason: .cancelled)
                 report.timing.wallS = Date().timeIntervalSince(started)
@@ -34,7 +34,7 @@ public enum Fixer {
             return .failed(error.description, failure: error.isConfiguration ? .configuration : .modelUnreachable, started: started)
         }
         defer { Task { await endpoint.close() } }
-        onEvent(AgentEvent(kind: .started, step: 0, maxSteps: request.maxSteps, summary: "model ready: \(endpoint.description)"))
+        onEvent(AgentEvent(kind: .started, step: 0, maxSteps: request.maxSteps, summary: "model ready: \(endpoint.description), context \(endpoint.contextSize) tokens per trajectory"))
 
         _ = try? await runBlocking { Snapshot.removeStale() }
         let base: Snapshot

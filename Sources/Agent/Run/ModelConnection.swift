@@ -57,7 +57,9 @@ final class ModelConnection: Sendable {
             do { info = try await client.probe() } catch {
                 throw OpenError(description: "cannot reach the model server at \(baseURL): \(error.description)", isConfiguration: false)
             }
-            let context = options.contextSize ?? info.contextSize.map { $0 / max(1, info.slots ?? 1) } ?? defaultContextSize
+            // llama-server's /props n_ctx is already per slot (`-c 32768 -np 4` reports 8192), so it
+            // is used as is; dividing by total_slots would plan for a fraction of the real context.
+            let context = options.contextSize ?? info.contextSize ?? defaultContextSize
             return ModelConnection(model: client, contextSize: context, defaultActionMode: options.actionMode ?? .auto,
                                    modelName: model ?? info.models.first, description: "\(baseURL) (\(model ?? info.models.first ?? "default model"))", local: nil,
                                    secretEnvironment: apiKeyEnv.map { [$0] } ?? [])

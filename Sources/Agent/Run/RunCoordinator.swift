@@ -33,7 +33,7 @@ struct RunCoordinator {
         let before = await TestRunner.run(request.testCommand, in: beforeCopy?.directory ?? base.directory,
                                           timeout: request.commandTimeout, hiding: model.secretEnvironment)
         if let beforeCopy { await Self.removeOffPool(beforeCopy) }
-        journal.record("tests_before", ["exit_code": .int(Int(before.exitCode)), "duration_s": .double(before.durationS)])
+        journal.record(.testsBefore(.init(exitCode: Int(before.exitCode), durationS: before.durationS)))
         onEvent(AgentEvent(kind: .testsBefore, step: 0, maxSteps: request.maxSteps,
                            summary: before.passed ? "tests pass before any change" : "tests fail before any change (exit \(before.exitCode))"))
 
@@ -102,7 +102,7 @@ struct RunCoordinator {
         }
         let run = await TestRunner.run(request.testCommand, in: clean.directory, timeout: request.commandTimeout,
                                        hiding: model.secretEnvironment)
-        journal.record("verification", trajectory: trajectory, step: step, ["exit_code": .int(Int(run.exitCode)), "passed": .bool(run.passed)])
+        journal.record(.verification(.init(exitCode: Int(run.exitCode), passed: run.passed)), trajectory: trajectory, step: step)
         return run.report(tailBytes: 3000)
     }
 
@@ -167,8 +167,8 @@ struct RunCoordinator {
                 outcome.applyError = "\(error)"
             }
         }
-        journal.record("run_end", ["status": .string(report.status.rawValue), "end_reason": .string(report.endReason.rawValue),
-                                    "steps": .int(report.steps), "prefix_reuse": outcome.prefixReuse.map(JSON.double) ?? .null])
+        journal.record(.runEnd(.init(status: report.status, endReason: report.endReason, steps: report.steps,
+                                     prefixReuse: outcome.prefixReuse)))
         onEvent(AgentEvent(kind: .finished, step: report.steps, maxSteps: request.maxSteps,
                            summary: "\(report.status.rawValue) (\(report.endReason.rawValue)) after \(report.steps) steps",
                            promptTokens: report.usage.promptTokens, completionTokens: report.usage.completionTokens,

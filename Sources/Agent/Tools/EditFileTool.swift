@@ -12,6 +12,12 @@ public struct EditFileTool: AgentTool {
 
     public init() {}
 
+    public var role: ToolRole { .edits }
+
+    public func repeatedFailureNudge(sinceStep step: Int, error: String) -> String {
+        "This exact edit already failed at step \(step): \(error) Read the lines you want to change with read_file and copy old_text exactly as shown (without the line numbers), or use write_file."
+    }
+
     public var definition: ToolDefinition {
         ToolDefinition(
             name: "edit_file",

@@ -11,6 +11,8 @@ public struct ListFilesTool: AgentTool {
 
     public init() {}
 
+    public var role: ToolRole { .looks }
+
     public var definition: ToolDefinition {
         ToolDefinition(
             name: "list_files",

@@ -15,6 +15,8 @@ public struct ReadFileTool: AgentTool {
 
     public init() {}
 
+    public var role: ToolRole { .looks }
+
     public var definition: ToolDefinition {
         ToolDefinition(
             name: "read_file",

@@ -12,6 +12,8 @@ public struct SearchTool: AgentTool {
 
     public init() {}
 
+    public var role: ToolRole { .looks }
+
     public var definition: ToolDefinition {
         ToolDefinition(
             name: "search",

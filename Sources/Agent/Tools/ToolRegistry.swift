@@ -6,10 +6,9 @@ import ModelClient
 /// which parses and checks the arguments and turns every failure into a `ToolError` the model can
 /// act on (unknown tool → the list of tools; bad arguments → the tool's signature).
 ///
-/// Adding a tool: (1) a struct conforming to `AgentTool` in its own file under Tools/, its schema built
-/// with `ToolSchema.object` (string/integer/boolean properties only); (2) its line in `standard`;
-/// (3) its tests in Tests/AgentTests/Tools*.swift — happy path and each error; (4) docs/tools.md.
-/// Tool names and arguments are a contract (design.md): never rename one silently.
+/// Adding a tool (docs/architecture.md has the checklist): its file under Tools/ with a type conforming
+/// to `AgentTool` (schema, role, run); its line in `standard`; its tests; its row in docs/tools.md.
+/// Tool names and arguments are a contract (the design brief): never rename one silently.
 public struct ToolRegistry: Sendable {
     public let tools: [any AgentTool]
 
@@ -31,6 +30,9 @@ public struct ToolRegistry: Sendable {
     public var definitions: [ToolDefinition] { tools.map(\.definition) }
 
     public var names: [String] { tools.map(\.name) }
+
+    /// The names of the tools with this role, in order.
+    public func names(of role: ToolRole) -> [String] { tools.filter { $0.role == role }.map(\.name) }
 
     public func tool(named name: String) -> (any AgentTool)? {
         tools.first { $0.name == name }

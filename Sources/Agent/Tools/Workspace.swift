@@ -85,7 +85,7 @@ public struct Workspace: Sendable {
         let trimmed = path.trimmingCharacters(in: .whitespaces)
         guard trimmed.hasPrefix("/") else { return trimmed.split(separator: "/").map(String.init) }
         guard let inside = insideRoot(trimmed) else {
-            throw ToolError(
+            throw ToolError.refused(
                 "path '\(path)' is outside the workspace; use a path relative to the repository root, e.g. 'src/main.py'")
         }
         return inside
@@ -108,15 +108,15 @@ public struct Workspace: Sendable {
     }
 
     private func escape(_ path: String) -> ToolError {
-        ToolError("path '\(path)' leaves the workspace through '..'; use a path inside the repository, relative to its root")
+        ToolError.refused("path '\(path)' leaves the workspace through '..'; use a path inside the repository, relative to its root")
     }
 
     private func gitRefused(_ path: String) -> ToolError {
-        ToolError("path '\(path)' is inside .git, which tools may not touch; use git_diff to see your changes")
+        ToolError.refused("path '\(path)' is inside .git, which tools may not touch; use git_diff to see your changes")
     }
 
     private func linkOut(_ path: String, link: String, target: String) -> ToolError {
-        ToolError(
+        ToolError.refused(
             "path '\(path)' goes through the symbolic link '\(relativePath(link))' -> '\(target)', which leads outside the workspace; it is refused"
         )
     }

@@ -7,6 +7,8 @@ import ModelClient
 public struct WriteFileTool: AgentTool {
     public init() {}
 
+    public var role: ToolRole { .edits }
+
     public var definition: ToolDefinition {
         ToolDefinition(
             name: "write_file",

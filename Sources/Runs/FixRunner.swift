@@ -1,13 +1,13 @@
 import Agent
 
-/// How the server runs the agent. `Fixer.run` in production; tests inject a scripted runner.
+/// How a run service runs the agent. `Fixer.run` in production; tests inject a scripted runner.
 /// Cancelling the calling task must stop the run and yield an outcome whose end reason is `cancelled`.
 public typealias FixRunner = @Sendable (
     _ request: FixRequest, _ model: ModelSelection, _ onEvent: @escaping @Sendable (AgentEvent) -> Void
 ) async -> FixOutcome
 
 public enum FixRunners {
-    /// Keeps each run's base snapshot, so `fixpoint.applyFix` can go through the Git layer's safe apply.
+    /// Keeps each run's base snapshot, so a finished run can be applied through the Git layer's safe apply.
     public static let agent: FixRunner = { request, model, onEvent in
         var options = RunOptions()
         options.retainBase = true

@@ -1,0 +1,55 @@
+/// Why the harness questioned a `submit` instead of ending the run.
+enum SubmitObjection: Sendable, Equatable {
+    /// Nothing changed while the tests fail.
+    case nothingChanged
+    /// Only test files changed (these, in the snapshot's order).
+    case onlyTestsChanged([String])
+    /// The model's latest run_tests failed with this exit code.
+    case testsFailing(exitCode: Int32)
+
+    /// The first sentence: the event's detail.
+    var headline: String {
+        switch self {
+        case .nothingChanged: "Nothing has been changed yet and the tests still fail, so the issue is not fixed"
+        case .onlyTestsChanged(let files): "Only test files have been changed (\(files.joined(separator: ", ")))"
+        case .testsFailing(let exit): "The last run_tests failed (exit \(exit)), so the change does not fix the issue yet"
+        }
+    }
+
+    /// What the model reads instead of the submit's acknowledgement.
+    var message: String {
+        let advice = switch self {
+        case .nothingChanged: "Make the fix with edit_file (copy old_text exactly from read_file), then run_tests."
+        case .onlyTestsChanged: "The tests describe the wanted behaviour: change the code they test so they pass, then run_tests."
+        case .testsFailing: "Read the failures above, fix the code, and run_tests again."
+        }
+        return headline + ". " + advice + " Call submit again only if you really cannot fix it."
+    }
+}
+
+/// Decides whether a `submit` ends the run. Small models give up after one failed edit, so while the
+/// tests failed before the run, the first `submit` is questioned once — if nothing changed, if only
+/// test files changed, or if the model's latest run_tests failed. A second `submit` always ends the run.
+struct SubmitPolicy {
+    let testsFailedBefore: Bool
+    private var objected = false
+    /// Exit code of the model's latest run_tests, if it ran any.
+    private var lastTestExit: Int32?
+
+    init(testsFailedBefore: Bool) { self.testsFailedBefore = testsFailedBefore }
+
+    mutating func noteTests(exitCode: Int32) { lastTestExit = exitCode }
+
+    /// The objection to this submit, if any; `changedFiles` is asked only when an objection is possible.
+    mutating func review(changedFiles: () async -> [String]) async -> SubmitObjection? {
+        guard !objected, testsFailedBefore else { return nil }
+        let changed = await changedFiles()
+        let objection: SubmitObjection? =
+            if changed.isEmpty { .nothingChanged }
+            else if changed.allSatisfy(TestPaths.isTest) { .onlyTestsChanged(changed) }
+            else if let last = lastTestExit, last != 0 { .testsFailing(exitCode: last) }
+            else { nil }
+        if objection != nil { objected = true }
+        return objection
+    }
+}

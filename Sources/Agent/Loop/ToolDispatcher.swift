@@ -1,0 +1,67 @@
+import Foundation
+import ModelClient
+
+/// Runs one call of the model's: through the registry on the tool executor (off Swift's cooperative
+/// pool), with the loop guard's nudges, refusals told apart from errors by type, edits of test files
+/// flagged, and the output bounded. Journals the call and its observation.
+struct ToolDispatcher {
+    let registry: ToolRegistry
+    let services: SnapshotServices
+    private(set) var loopGuard = LoopGuard()
+    /// Tools the model just repeated without effect: left out of the next constrained action's schema,
+    /// so a small model stuck on one call has to do something else.
+    private(set) var excludedTools: Set<String> = []
+
+    init(registry: ToolRegistry, services: SnapshotServices) {
+        self.registry = registry
+        self.services = services
+    }
+
+    /// The result, and the test run the call made, if it ran the tests.
+    mutating func execute(_ call: ToolCall, outputLimit: Int, telemetry: TrajectoryTelemetry) async
+        -> (result: ToolResult, tests: TestRunner.Result?) {
+        let step = telemetry.step
+        let began = Date()
+        telemetry.emit(.toolCall, tool: call.name, summary: call.summary)
+        telemetry.journal(.toolCall(.init(name: call.name, arguments: call.arguments, id: call.id)))
+        let tool = registry.tool(named: call.name)
+        var result: ToolResult
+        do {
+            let (registry, context) = (self.registry, try services.context(step: step, maxOutputBytes: outputLimit))
+            let output = try await withTaskExecutorPreference(ToolExecutor.shared) { () async throws(ToolError) -> String in
+                try await registry.call(name: call.name, arguments: call.arguments, in: context)
+            }
+            result = ToolResult(kind: .output, text: output)
+            if let tool, let nudge = loopGuard.afterSuccess(tool, arguments: call.arguments, output: output, step: step) {
+                telemetry.record(.loop, "\(call.summary) repeated with the same result")
+                result.text = nudge
+                excludedTools.insert(call.name)
+                if loopGuard.consecutiveRepeats >= 2 { excludedTools.formUnion(registry.names(of: .looks)) }
+            } else {
+                excludedTools = []
+            }
+        } catch {
+            result = ToolResult(kind: error.kind == .refused ? .refusal : .error, text: "Error: \(error.message)")
+            if error.kind == .refused { telemetry.record(.refusal, "\(call.summary): \(error.message)") }
+            if let nudge = loopGuard.afterFailure(tool, name: call.name, arguments: call.arguments, error: error.message, step: step) {
+                telemetry.record(.loop, "\(call.summary) failed again the same way")
+                result.text = "Error: " + nudge
+                // The same failing call twice: the next action must be something else (read the file).
+                excludedTools.insert(call.name)
+            } else {
+                excludedTools = []
+            }
+        }
+        let tests = services.latestTests.take()
+        if !result.failed, tool?.role == .edits, let path = call.pathArgument, TestPaths.isTest(path) {
+            telemetry.record(.testEdit, "\(call.summary) changed a test file")
+            result.text += "\nNote: \(path) is a test file. The tests describe the wanted behaviour; fix the code they test instead, unless the issue asks to change the tests."
+        }
+        result.text = OutputTriage.headTail(result.text, maxLines: 400, maxBytes: outputLimit)
+        telemetry.addToolTime(since: began)
+        telemetry.journal(.observation(.init(name: call.name, bytes: result.text.utf8.count, sha256: SHA256.hex(result.text),
+                                             head: String(result.text.prefix(200)), failed: result.failed)))
+        telemetry.emit(.observation, tool: call.name, summary: (result.failed ? "error: " : "") + result.text.firstLine)
+        return (result, tests)
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import ModelClient
+
+/// What one trajectory tells the world and keeps for its report: report events, progress events for
+/// the faces, the journal, token usage, model and tool time, and how often a request's messages
+/// extended the previous request's exactly (prefix reuse). Used from the loop's task only.
+final class TrajectoryTelemetry {
+    private let trajectory: Int
+    private let maxSteps: Int
+    private let journal: TrajectoryJournal
+    private let onEvent: @Sendable (AgentEvent) -> Void
+    private let startedAt = Date()
+
+    /// The step everything is recorded at; the loop advances it.
+    var step = 0
+    var toolCalls = 0
+    private(set) var usage = RunReport.UsageTotals()
+    private(set) var events: [RunReport.Event] = []
+    private(set) var modelSeconds = 0.0
+    private(set) var toolSeconds = 0.0
+    private var previousPrefix: String?
+    private(set) var prefixExtensions = 0
+    private(set) var prefixComparisons = 0
+
+    init(trajectory: Int, maxSteps: Int, journal: TrajectoryJournal, onEvent: @escaping @Sendable (AgentEvent) -> Void) {
+        self.trajectory = trajectory; self.maxSteps = maxSteps; self.journal = journal; self.onEvent = onEvent
+    }
+
+    /// A report event, shown as progress too (compactions show their own progress line).
+    func record(_ kind: RunReport.Event.Kind, _ detail: String) {
+        events.append(RunReport.Event(step: step, kind: kind, detail: detail))
+        if let shown = AgentEvent.Kind(kind) { emit(shown, summary: detail) }
+    }
+
+    func emit(_ kind: AgentEvent.Kind, tool: String? = nil, summary: String) {
+        onEvent(AgentEvent(kind: kind, step: step, maxSteps: maxSteps, tool: tool, summary: summary, elapsedS: elapsed))
+    }
+
+    func journal(_ entry: JournalEntry) { journal.record(entry, trajectory: trajectory, step: step) }
+
+    func addModelTime(since began: Date) { modelSeconds += Date().timeIntervalSince(began) }
+    func addToolTime(since began: Date) { toolSeconds += Date().timeIntervalSince(began) }
+
+    /// Notes the serialized messages of the next request (without the closing bracket).
+    func trackPrefix(_ prefix: String) {
+        if let previous = previousPrefix {
+            prefixComparisons += 1
+            if prefix.hasPrefix(previous) { prefixExtensions += 1 }
+        }
+        previousPrefix = prefix
+    }
+
+    /// Accounts a model answer: usage, the client's retries, the journal line and a progress event.
+    func account(_ response: ChatResponse) {
+        usage.promptTokens += response.usage.promptTokens
+        usage.completionTokens += response.usage.completionTokens
+        usage.cachedPromptTokens += response.usage.cachedPromptTokens
+        for retry in response.telemetry.retries { record(.retry, retry) }
+        journal(.modelResponse(.init(
+            promptTokens: response.usage.promptTokens, completionTokens: response.usage.completionTokens,
+            cachedPromptTokens: response.usage.cachedPromptTokens, finishReason: response.finishReason ?? "",
+            wallS: response.telemetry.wallS, tokensPerS: response.telemetry.tokensPerSecond)))
+        let hit = response.usage.promptTokens > 0 ? Double(response.usage.cachedPromptTokens) / Double(response.usage.promptTokens) : nil
+        var event = AgentEvent(kind: .modelRequest, step: step, maxSteps: maxSteps,
+                               summary: "model answered (\(response.usage.completionTokens) tokens)",
+                               promptTokens: response.usage.promptTokens, completionTokens: response.usage.completionTokens,
+                               cacheHitRate: hit, elapsedS: elapsed)
+        event.tool = response.message.toolCalls.first?.name
+        onEvent(event)
+    }
+
+    /// The trajectory's result for the Fixer, after its last journal line.
+    func outcome(_ end: RunReport.EndReason, error: String?, modelUnreachable: Bool) -> TrajectoryOutcome {
+        journal(.trajectoryEnd(.init(endReason: end)))
+        return TrajectoryOutcome(
+            endReason: end, steps: step, toolCalls: toolCalls, usage: usage, modelSeconds: modelSeconds,
+            toolSeconds: toolSeconds, events: events, error: error, prefixExtensions: prefixExtensions,
+            prefixComparisons: prefixComparisons, submitted: end == .submitted, modelUnreachable: modelUnreachable)
+    }
+
+    private var elapsed: Double { Date().timeIntervalSince(startedAt) }
+}

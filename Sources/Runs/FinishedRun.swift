@@ -1,0 +1,25 @@
+import Agent
+
+/// A run that ended with an outcome (not cancelled). Its changes may still be applied once.
+public struct FinishedRun: Sendable {
+    public let id: RunID
+    /// The repository root the run worked on.
+    public let repository: String
+    public internal(set) var outcome: FixOutcome
+    /// Once applied, the run's snapshot is released (dropped off the service's actor, so its folder is
+    /// removed on another thread).
+    public internal(set) var applied = false {
+        didSet {
+            guard applied, let base = outcome.retainedBase else { return }
+            outcome.retainedBase = nil
+            Task.detached { base.remove() }
+        }
+    }
+}
+
+/// How a run ended, as its face sees it.
+public enum RunEnd: Sendable {
+    /// Cancelled by a face (or the run's end reason is `cancelled`): nothing is kept to apply.
+    case cancelled
+    case finished(FinishedRun)
+}
