@@ -11,6 +11,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // fixpoint.toml: full TOML (tables, arrays) through toml++.
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // System libraries, found through pkg-config.
@@ -25,18 +27,22 @@ let package = Package(
         .target(name: "ChildProcess", dependencies: ["CSpawn"], swiftSettings: strict),
         .target(name: "JSONRPC", dependencies: ["JSONValue"], swiftSettings: strict),
         .target(name: "LSP", dependencies: ["JSONRPC", "JSONValue"], swiftSettings: strict),
-        .target(name: "Git", dependencies: ["CGit2"], swiftSettings: strict),
-        .target(name: "ModelClient", dependencies: ["CCurl", "CCurlShim", "JSONValue", "ChildProcess"], swiftSettings: strict),
+        // Every setting, its default and limits; fixpoint.toml, editor settings and CLI options → one FixRequest.
+        .target(name: "Config", dependencies: ["JSONValue", .product(name: "TOMLKit", package: "TOMLKit")], swiftSettings: strict),
+        .target(name: "Git", dependencies: ["CGit2", "Config"], swiftSettings: strict),
+        .target(name: "ModelClient", dependencies: ["CCurl", "CCurlShim", "JSONValue"], swiftSettings: strict),
+        // The embedded llama-server (find, start, health, stop) and the model catalogue, apart from the HTTP client.
+        .target(name: "ModelRuntime", dependencies: ["Config", "ModelClient", "ChildProcess"], swiftSettings: strict),
         // Loopback HTTP/1.1 server for tests: scripted model replies and injected faults. Not in any product.
         .target(name: "ModelTestSupport", dependencies: ["JSONValue", "ModelClient"], swiftSettings: strict),
-        .target(name: "Agent", dependencies: ["Git", "ModelClient", "ChildProcess", "JSONValue"], swiftSettings: strict),
+        .target(name: "Agent", dependencies: ["Config", "Git", "ModelClient", "ModelRuntime", "ChildProcess", "JSONValue"], swiftSettings: strict),
         // The run service every face uses: start, events, cancel, apply. Knows no protocol.
-        .target(name: "Runs", dependencies: ["Agent", "Git"], swiftSettings: strict),
-        .target(name: "FixpointServer", dependencies: ["LSP", "JSONRPC", "Agent", "Git", "Runs"], swiftSettings: strict),
+        .target(name: "Runs", dependencies: ["Agent", "Config", "Git"], swiftSettings: strict),
+        .target(name: "FixpointServer", dependencies: ["Config", "LSP", "JSONRPC", "Agent", "Git", "Runs"], swiftSettings: strict),
         .executableTarget(
             name: "fixpoint",
             dependencies: [
-                "FixpointServer", "Agent", "ModelClient", "Git", "ChildProcess",
+                "FixpointServer", "Agent", "Config", "ModelClient", "ModelRuntime", "Git", "ChildProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -54,14 +60,15 @@ let package = Package(
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"], swiftSettings: strict),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: strict),
         .testTarget(name: "LSPTests", dependencies: ["LSP"], swiftSettings: strict),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "JSONValue"], swiftSettings: strict),
         .testTarget(name: "GitTests", dependencies: ["Git"], swiftSettings: strict),
         .testTarget(name: "ModelClientTests", dependencies: ["ModelClient", "ModelTestSupport", "JSONValue", "ChildProcess"], swiftSettings: strict),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Git", "ModelClient", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Config", "Git", "ModelClient", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "Agent"], swiftSettings: strict),
         .testTarget(name: "FixpointServerTests", dependencies: ["FixpointServer", "Runs", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
-        .testTarget(name: "FixpointCLITests", dependencies: ["fixpoint", "ChildProcess", "ModelClient", "JSONValue"], swiftSettings: strict),
+        .testTarget(name: "FixpointCLITests", dependencies: ["fixpoint", "ChildProcess", "ModelClient", "ModelRuntime", "JSONValue"], swiftSettings: strict),
         // Real llama-server and real models: skipped with a note where the runtime is not installed,
         // failing instead when FIXPOINT_REQUIRE_MODEL=1 (CI).
-        .testTarget(name: "IntegrationTests", dependencies: ["ModelClient", "Agent", "ChildProcess", "JSONValue", "fixpoint"], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["ModelClient", "ModelRuntime", "Agent", "ChildProcess", "JSONValue", "fixpoint"], swiftSettings: strict),
     ]
 )

@@ -1,14 +1,16 @@
-/// What one `fix` run needs. The CLI and the language server both build one of these.
+import Config
+
+/// What one `fix` run needs. The CLI and the server faces build it through `FixPlan`.
 public struct FixRequest: Sendable {
     /// A folder inside the user's git repository.
     public var repository: String
     public var issue: String
     public var testCommand: String
-    public var maxSteps: Int = 300
+    public var maxSteps: Int = Defaults.maxSteps
     /// Parallel trajectories (heavy mode); 1 means a single run.
-    public var heavy: Int = 1
+    public var heavy: Int = Defaults.heavy
     /// Per-step output budget (reasoning plus the call), in tokens.
-    public var maxTokensPerStep: Int = 24_576
+    public var maxTokensPerStep: Int = Defaults.maxStepTokens
     /// Total token budget (prompt + completion over the run); nil for none.
     public var tokenBudget: Int? = nil
     /// Wall-clock limit in seconds; nil for none.
@@ -18,7 +20,7 @@ public struct FixRequest: Sendable {
     /// `run_command` is off unless enabled.
     public var allowRunCommand = false
     /// Timeout for one test or command run, in seconds.
-    public var commandTimeout: Double = 600
+    public var commandTimeout: Double = Defaults.commandTimeout
 
     public init(repository: String, issue: String, testCommand: String) {
         self.repository = repository

@@ -60,7 +60,7 @@ extension FixpointServer {
             guard let found = line.range(of: marker) else { continue }
             var text = line[found.upperBound...].drop { $0 == ":" || $0 == " " || $0 == "\t" }
             for closer in ["*/", "-->", "#}"] where text.hasSuffix(closer) { text = text.dropLast(closer.count) }
-            let trimmed = text.trimmingWhitespace
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
             return (marker, trimmed.isEmpty ? "(no description)" : String(trimmed))
         }
         return nil

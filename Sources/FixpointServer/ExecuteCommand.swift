@@ -1,4 +1,5 @@
 import Agent
+import Config
 import Foundation
 import Git
 import JSONRPC
@@ -72,29 +73,27 @@ extension FixpointServer {
         // The agent works on the whole repository: paths of unsaved buffers and of the result are
         // relative to its root, which may lie above the folder the editor opened.
         let folder = Self.repositoryFolder(containing: workspaceFolder)
-        var settings = try settings(for: workspaceFolder)
-        if let v = try args.optionalString("testCommand") { settings.testCommand = v }
-        if let v = try args.optionalInt("maxSteps", in: ServerSettings.maxStepsRange) { settings.maxSteps = v }
-        if let v = try args.optionalInt("heavy", in: ServerSettings.heavyRange) { settings.heavy = v }
-        guard let testCommand = settings.testCommand, !testCommand.isEmpty else {
-            throw .invalidParams(args.path + ".testCommand", "no test command: pass it, or set testCommand in \(workspaceFolder.path)/fixpoint.toml or the editor settings")
+        // Editor settings, then the folder's fixpoint.toml, then the command's own arguments.
+        var plan: FixPlan
+        do throws(ConfigError) {
+            let file = try ConfigFile.read(in: workspaceFolder.path)
+            let fromArguments = try Settings(object: args.value.objectValue ?? [:], layer: .commandArguments, location: args.path, ignoring: ["issue", "uri"])
+            let settings = editorSettings.overlaid(by: file.settings).overlaid(by: fromArguments)
+            plan = try FixPlan(repository: folder.path, issue: issue, settings: settings, location: "\(workspaceFolder.path)/\(ConfigFile.name)")
+        } catch {
+            if case .missingTestCommand = error.problem { throw .invalidParams(args.path + ".testCommand", error.reason) }
+            throw ResponseError(error)
         }
-
-        var request = FixRequest(repository: folder.path, issue: issue, testCommand: testCommand)
-        if let v = settings.maxSteps { request.maxSteps = v }
-        if let v = settings.heavy { request.heavy = v }
-        if let v = settings.timeout { request.timeLimit = Double(v) }
-        if let v = settings.tokenBudget { request.tokenBudget = v }
         var openVersions: [DocumentURI: Int] = [:]
         for (docURI, document) in documents.documents {
             guard let relative = folder.relativePath(of: docURI) else { continue }
-            request.overlays[relative] = document.text
+            plan.request.overlays[relative] = document.text
             openVersions[docURI] = document.version
         }
 
         let handle: RunHandle
         do {
-            handle = try runs.start(request, model: settings.modelSelection) { runID in
+            handle = try runs.start(plan) { runID in
                 await self.beginProgress(runID: runID, issue: issue, folder: folder.path, clientToken: workDoneToken)
             }
         } catch {

@@ -1,4 +1,5 @@
 import Agent
+import Config
 import Foundation
 import JSONRPC
 import JSONValue
@@ -21,7 +22,7 @@ public actor FixpointServer {
     var capabilities = ClientCapabilities()
     var folders: [WorkspaceFolder] = []
     /// `initializationOptions` overlaid with every `workspace/didChangeConfiguration` since.
-    var editorSettings = ServerSettings()
+    var editorSettings = Settings()
     var documents = DocumentStore()
     /// The editor's state when each run started, for runs in progress or kept by the run service.
     var runStarts: [RunID: RunStartState] = [:]
@@ -105,7 +106,7 @@ public actor FixpointServer {
             case "textDocument/didChange": try documents.change(params)
             case "textDocument/didClose": try documents.close(params)
             case "workspace/didChangeConfiguration":
-                editorSettings = try editorSettings.merging(json: Params(params).optional("settings"), path: "params.settings")
+                editorSettings = editorSettings.overlaid(by: try readEditorSettings(Params(params).optional("settings"), at: "params.settings"))
             case "workspace/didChangeWorkspaceFolders": try changeFolders(params)
             case "$/cancelRequest": cancelRequest(params)
             case "window/workDoneProgress/cancel": cancelProgress(params)
@@ -124,7 +125,7 @@ public actor FixpointServer {
 
     private func initialize(_ params: JSON?) throws(ResponseError) -> JSON {
         let p = Params(params, path: "params")
-        editorSettings = try ServerSettings().merging(json: p.optional("initializationOptions"), path: "params.initializationOptions")
+        editorSettings = try readEditorSettings(p.optional("initializationOptions"), at: "params.initializationOptions")
         capabilities = ClientCapabilities(p.optional("capabilities"))
         if let list = p.optional("workspaceFolders")?.arrayValue {
             folders = []
@@ -134,7 +135,7 @@ public actor FixpointServer {
         }
         lifecycle = .running
         return [
-            "serverInfo": ["name": "fixpoint", "version": "0.1.0"],
+            "serverInfo": ["name": "fixpoint", "version": .string(FixpointVersion.string)],
             "capabilities": [
                 "positionEncoding": "utf-16",
                 "textDocumentSync": ["openClose": true, "change": 2],
@@ -175,10 +176,7 @@ public actor FixpointServer {
         return folders.filter { $0.relativePath(of: uri) != nil }.max { $0.path.count < $1.path.count }
     }
 
-    /// Editor settings overlaid with the folder's `fixpoint.toml`.
-    func settings(for folder: WorkspaceFolder) throws(ResponseError) -> ServerSettings {
-        do { return try editorSettings.merging(tomlIn: folder.path) } catch {
-            throw .requestFailed("cannot read Fixpoint settings: \(error.description)")
-        }
+    private func readEditorSettings(_ json: JSON?, at location: String) throws(ResponseError) -> Settings {
+        do throws(ConfigError) { return try Settings(editorSettings: json, location: location) } catch { throw ResponseError(error) }
     }
 }

@@ -47,8 +47,8 @@ struct PatchText {
         var position = 0
         while position < lines.count {
             let line = lines[position]
-            let next = position + 1 < lines.count ? lines[position + 1] : nil
-            let afterNext = position + 2 < lines.count ? lines[position + 2] : nil
+            let next: String? = position + 1 < lines.count ? lines[position + 1] : nil
+            let afterNext: String? = position + 2 < lines.count ? lines[position + 2] : nil
             if line.hasPrefix("diff --git ") {
                 finishFile()
                 current = FilePatch(headerLines: [line], hasGitHeader: true)

@@ -128,15 +128,21 @@ public final class Snapshot: Sendable {
 }
 
 /// Every path of the user's project that belongs in a snapshot: tracked files (index entries,
-/// without submodules) and untracked files that are not ignored. Read-only.
-func userFilePaths(_ repo: OpaquePointer) throws(GitError) -> [String] {
+/// with the files of checked-out submodules in place of their gitlinks) and untracked files that
+/// are not ignored. Read-only.
+func userFilePaths(_ repo: OpaquePointer, depth: Int = 0) throws(GitError) -> [String] {
     var index: OpaquePointer?
     try GitError.check(git_repository_index(&index, repo), "read the index")
     defer { git_index_free(index) }
     var paths = Set<String>()
     for position in 0..<git_index_entrycount(index) {
         guard let entry = git_index_get_byindex(index, position)?.pointee else { continue }
-        if entry.mode == 0o160000 { continue }  // submodule (gitlink): its files live in another repository
+        if entry.mode == 0o160000 {
+            // A submodule (gitlink): its files live in another repository; copy them as plain files
+            // so the project's tests, which need them, run in the snapshot too.
+            paths.formUnion(submoduleFilePaths(in: repo, at: String(cString: entry.path), depth: depth))
+            continue
+        }
         paths.insert(String(cString: entry.path))
     }
     for entry in try statusEntries(repo, includeIgnored: false) where entry.workdir == .untracked && !entry.path.hasSuffix("/") {

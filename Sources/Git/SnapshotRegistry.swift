@@ -1,3 +1,4 @@
+import Config
 import Foundation
 import Synchronization
 
@@ -6,15 +7,7 @@ enum SnapshotRegistry {
     /// Snapshot folders owned by live `Snapshot` objects of this process.
     private static let live = Mutex<Set<String>>([])
 
-    static var defaultRoot: String {
-        if let configured = ProcessInfo.processInfo.environment["FIXPOINT_SNAPSHOT_DIR"], !configured.isEmpty {
-            return configured
-        }
-        // Same cache as the rest of Fixpoint (ModelClient's FixpointPaths), which Git does not depend on.
-        if let cache = ProcessInfo.processInfo.environment["FIXPOINT_CACHE"], !cache.isEmpty { return cache + "/snapshots" }
-        let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
-        return home + "/.cache/fixpoint/snapshots"
-    }
+    static var defaultRoot: String { FixpointPaths.snapshots }
 
     /// Creates `<root>/<uuid>` and records it as owned by this process.
     static func claimDirectory(in root: String) throws(GitError) -> String {

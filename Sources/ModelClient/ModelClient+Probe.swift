@@ -20,7 +20,9 @@ extension ModelClient {
                 if let id = entry["id"]?.stringValue { info.models.append(id) }
                 // vLLM reports the served context length here.
                 if info.contextSize == nil, let n = entry["max_model_len"]?.intValue { info.contextSize = n }
-                if info.contextSize == nil, let n = entry["meta"]?["n_ctx_train"]?.intValue { info.contextSize = n }
+                // llama-server: meta.n_ctx is the served context per slot; n_ctx_train only what the
+                // model was trained for (often far more than the server was started with).
+                if info.contextSize == nil, let n = entry["meta"]?["n_ctx"]?.intValue ?? entry["meta"]?["n_ctx_train"]?.intValue { info.contextSize = n }
             }
             if health.status == 404 { info.healthy = true }  // hosted APIs have no /health
         } else if [401, 403].contains(models.status) {

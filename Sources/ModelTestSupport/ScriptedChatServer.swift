@@ -19,9 +19,9 @@ extension LoopbackServer {
             case "/health":
                 return .json(["status": "ok"])
             case "/v1/models":
-                return .json(["object": "list", "data": [["id": .string(model), "object": "model"]]])
+                return .json(llamaServerModels(model: model, contextSize: contextSize))
             case "/props":
-                return .json(["default_generation_settings": ["n_ctx": .int(contextSize)], "total_slots": .int(slots)])
+                return .json(llamaServerProps(model: model, contextSize: contextSize, slots: slots))
             case "/v1/chat/completions":
                 let chatNumber = counters.withLock { c -> Int in
                     c.chatRequests += 1
@@ -44,4 +44,36 @@ extension LoopbackServer {
 
     /// The chat-completion requests received so far, in order.
     public var chatRequests: [RecordedRequest] { requests.filter { $0.path.hasSuffix("/chat/completions") } }
+}
+
+/// `/props` in the shape llama-server answers it (recorded from `llama-server -c 8192 -np 4`, trimmed):
+/// `default_generation_settings.n_ctx` is the context of ONE slot.
+func llamaServerProps(model: String, contextSize: Int, slots: Int) -> JSON {
+    [
+        "default_generation_settings": [
+            "n_ctx": .int(contextSize),
+            "params": ["seed": 4_294_967_295, "temperature": 0.8, "top_k": 40, "top_p": 0.95, "n_predict": -1],
+        ],
+        "total_slots": .int(slots),
+        "model_alias": .string(model), "model_path": .string(model), "model_ftype": "Q4_K - Medium",
+        "modalities": ["vision": false, "video": false, "audio": false],
+        "chat_template": "{%- if tools %}{{- '<|im_start|>system' }}{%- endif %}",
+        "chat_template_caps": ["supports_tools": true, "supports_tool_calls": true, "supports_system_role": true,
+                               "supports_parallel_tool_calls": true],
+        "bos_token": "<|endoftext|>", "eos_token": "<|im_end|>", "build_info": "scripted",
+        "endpoint_slots": true, "endpoint_props": false, "endpoint_metrics": false, "is_sleeping": false,
+    ]
+}
+
+/// `/v1/models` as llama-server answers it: `meta.n_ctx` is per slot, `n_ctx_train` what the model
+/// was trained for.
+func llamaServerModels(model: String, contextSize: Int) -> JSON {
+    [
+        "object": "list",
+        "models": [["name": .string(model), "model": .string(model), "type": "model", "capabilities": ["completion"]]],
+        "data": [[
+            "id": .string(model), "aliases": [.string(model)], "tags": [], "object": "model", "created": 1, "owned_by": "llamacpp",
+            "meta": ["vocab_type": 2, "n_vocab": 151_936, "n_ctx": .int(contextSize), "n_ctx_train": 32_768, "n_embd": 896],
+        ]],
+    ]
 }

@@ -39,14 +39,15 @@ public final class RunService: Sendable {
 
     // MARK: Starting and ending
 
-    /// Starts a run of `request`. `request.repository` is the key for one run per repository, so faces
+    /// Starts a run of `plan`. `plan.request.repository` is the key for one run per repository, so faces
     /// pass the repository's root. `prepare` runs first, in the run's own task (a face announces the run
     /// there), and returns where the agent's events go.
     public func start(
-        _ request: FixRequest, model: ModelSelection,
+        _ plan: FixPlan,
         prepare: @escaping @Sendable (RunID) async -> EventSink = { _ in { _ in } }
     ) throws(RunStartError) -> RunHandle {
         let runner = self.runner
+        let request = plan.request
         return try state.withLock { state throws(RunStartError) -> RunHandle in
             if let running = state.active.first(where: { $0.value.repository == request.repository })?.key {
                 throw .repositoryBusy(repository: request.repository, running: running)
@@ -56,7 +57,7 @@ public final class RunService: Sendable {
             // The task cannot finish before it is recorded: `finish` takes this same lock.
             let task = Task.detached { [self] () -> RunEnd in
                 let sink = await prepare(id)
-                let outcome = await runner(request, model, sink)
+                let outcome = await runner(plan, sink)
                 return self.finish(id, repository: request.repository, outcome, cancelled: Task.isCancelled)
             }
             state.active[id] = ActiveRun(repository: request.repository, task: task)

@@ -3,6 +3,7 @@ import ChildProcess
 import Foundation
 import Git
 import ModelClient
+import ModelRuntime
 
 /// One line of `fixpoint doctor`'s table.
 struct DoctorCheck {

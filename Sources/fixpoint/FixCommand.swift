@@ -1,7 +1,7 @@
 import Agent
 import ArgumentParser
+import Config
 import Foundation
-import FixpointServer
 import Git
 import JSONValue
 
@@ -13,89 +13,93 @@ struct FixCommand: AsyncParsableCommand {
             Exit codes: 0 verified fix; 1 finished without a verified fix; 2 bad usage or configuration; \
             3 the model or another required service could not be reached. The repository is never modified \
             unless --apply is given. Settings can also come from fixpoint.toml at the repository root \
-            (testCommand, modelUrl, model, maxSteps, heavy, timeout, tokenBudget); options given here win.
+            (docs/configuration.md); options given here win.
             """)
 
     @Option(help: "A folder inside the git repository to fix.") var repo: String
     @Option(help: "The issue text.") var issue: String?
     @Option(help: "A file holding the issue text.") var issueFile: String?
-    @Option(name: .customLong("test-cmd"), help: "Shell command that runs the tests; exit 0 means pass.") var testCmd: String?
-    @Option(help: "Base URL of an OpenAI-compatible server (default: the embedded model).") var modelURL: String?
-    @Option(help: "Model name for --model-url, or a GGUF path / catalogue key (default, small) for the embedded server.") var model: String?
-    @Option(help: "Environment variable holding the API key for --model-url.") var apiKeyEnv: String?
-    @Option(help: "Maximum agent steps (default 300).") var maxSteps: Int?
-    @Option(help: "Parallel trajectories; the verified patch most of them agree on wins (default 1).") var heavy: Int?
-    @Option(help: "Per-step output budget in tokens (reasoning plus the call).") var maxStepTokens = 24_576
-    @Option(help: "Total token budget for the run (prompt + completion).") var tokenBudget: Int?
-    @Option(help: "Wall-clock limit for the run, in seconds.") var timeout: Double?
-    @Option(help: "Timeout for one test or command run, in seconds.") var commandTimeout: Double = 600
-    @Option(help: "How the model is asked for actions: native, constrained or auto (default: constrained for the embedded model, auto otherwise).")
-    var actionMode: String?
-    @Option(help: "Context size per trajectory, in tokens (default: what the server reports, or 16384).") var contextSize: Int?
+    @Option(name: .customLong("test-cmd"), help: help(.testCommand)) var testCmd: String?
+    @Option(help: help(.modelUrl)) var modelURL: String?
+    @Option(help: help(.model)) var model: String?
+    @Option(help: help(.apiKeyEnv)) var apiKeyEnv: String?
+    @Option(help: help(.maxSteps)) var maxSteps: Int?
+    @Option(help: help(.heavy)) var heavy: Int?
+    @Option(help: help(.maxStepTokens)) var maxStepTokens: Int?
+    @Option(help: help(.tokenBudget)) var tokenBudget: Int?
+    @Option(help: help(.timeout)) var timeout: Double?
+    @Option(help: help(.commandTimeout)) var commandTimeout: Double?
+    @Option(help: help(.actionMode)) var actionMode: String?
+    @Option(help: help(.contextSize)) var contextSize: Int?
     @Option(help: "Write the patch here.") var out: String?
     @Option(help: "Write the JSON report here.") var report: String?
     @Option(help: "Write the trajectory journal (JSONL) here.") var trajectory: String?
     @Flag(help: "Print one JSON event per line on stdout (for CI).") var jsonEvents = false
-    @Flag(help: "Allow the run_command tool (shell commands in the isolated copy).") var allowRunCommand = false
+    @Flag(help: help(.allowRunCommand)) var allowRunCommand = false
     @Flag(help: "Write a verified patch into the repository's working tree (only if the files it touches are unchanged).")
     var apply = false
 
     func validate() throws {
         if issue == nil, issueFile == nil { throw ValidationError("give the issue with --issue TEXT or --issue-file FILE") }
         if issue != nil, issueFile != nil { throw ValidationError("give either --issue or --issue-file, not both") }
-        if let maxSteps, maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
-        if let heavy, !(1...16).contains(heavy) { throw ValidationError("--heavy must be between 1 and 16") }
-        if let actionMode, ActionMode(rawValue: actionMode) == nil { throw ValidationError("--action-mode must be native, constrained or auto") }
-        if let contextSize, contextSize < 1024 { throw ValidationError("--context-size must be at least 1024") }
+        do { _ = try commandLineSettings() } catch { throw ValidationError(error.description) }
+        try FixInputs.checkFolder(repo)
+        if let issueFile { _ = try FixInputs.readIssueFile(issueFile) }
+    }
+
+    /// The options given, checked against the same limits as every other layer.
+    private func commandLineSettings() throws(ConfigError) -> Settings {
+        let given: [(ConfigKey, JSON?)] = [
+            (.testCommand, testCmd.map(JSON.string)), (.modelUrl, modelURL.map(JSON.string)), (.model, model.map(JSON.string)),
+            (.apiKeyEnv, apiKeyEnv.map(JSON.string)), (.maxSteps, maxSteps.map(JSON.int)), (.heavy, heavy.map(JSON.int)),
+            (.maxStepTokens, maxStepTokens.map(JSON.int)), (.tokenBudget, tokenBudget.map(JSON.int)),
+            (.timeout, timeout.map(JSON.double)), (.commandTimeout, commandTimeout.map(JSON.double)),
+            (.actionMode, actionMode.map(JSON.string)), (.contextSize, contextSize.map(JSON.int)),
+            (.allowRunCommand, allowRunCommand ? JSON.bool(true) : nil),
+        ]
+        var settings = Settings()
+        for case let (key, value?) in given {
+            settings = settings.overlaid(by: try Settings(object: [key.rawValue: value], layer: .commandLine, location: key.option))
+        }
+        return settings
+    }
+
+    private static func help(_ key: ConfigKey) -> ArgumentHelp {
+        ArgumentHelp("\(key.summary) (default: \(key.defaultText))")
     }
 
     func run() async throws {
-        // fixpoint.toml lives at the repository root, which --repo may lie below.
-        let root = (try? Repository.discover(from: repo).workdir) ?? repo
-        let settings: ServerSettings
-        do { settings = try ServerSettings().merging(tomlIn: root) } catch {
-            printError("fixpoint: \(error)")
-            throw ExitCode(ExitCodes.usage)
-        }
         let issueText: String
         if let issueFile {
-            guard let text = try? String(contentsOfFile: issueFile, encoding: .utf8) else {
-                printError("fixpoint: cannot read --issue-file \(issueFile)")
+            do { issueText = try FixInputs.readIssueFile(issueFile) } catch {
+                printError("fixpoint: \(error.message)")
                 throw ExitCode(ExitCodes.usage)
             }
-            issueText = text
         } else {
             issueText = issue ?? ""
         }
-        guard let testCommand = testCmd ?? settings.testCommand else {
-            printError("fixpoint: no test command: pass --test-cmd or set testCommand in \(root)/fixpoint.toml")
+        // fixpoint.toml lives at the repository root, which --repo may lie below.
+        let root = (try? Repository.discover(from: repo).workdir) ?? repo
+        let plan: FixPlan
+        do {
+            let settings = try ConfigFile.read(in: root).settings.overlaid(by: commandLineSettings())
+            plan = try FixPlan(repository: repo, issue: issueText, settings: settings, location: "\(root)/\(ConfigFile.name)")
+        } catch {
+            printError("fixpoint: \(error)")
             throw ExitCode(ExitCodes.usage)
         }
-
-        var request = FixRequest(repository: repo, issue: issueText, testCommand: testCommand)
-        request.maxSteps = maxSteps ?? settings.maxSteps ?? 300
-        request.heavy = heavy ?? settings.heavy ?? 1
-        request.maxTokensPerStep = maxStepTokens
-        request.tokenBudget = tokenBudget ?? settings.tokenBudget
-        request.timeLimit = timeout ?? settings.timeout.map(Double.init)
-        request.commandTimeout = commandTimeout
-        request.allowRunCommand = allowRunCommand
-
-        let selection: ModelSelection
-        if let url = modelURL ?? settings.modelURL {
-            selection = .remote(baseURL: url, model: model ?? settings.model, apiKeyEnv: apiKeyEnv)
-        } else {
-            selection = .embedded(modelPath: model ?? settings.model)
+        do { try FixInputs.checkRepository(repo) } catch {
+            printError("fixpoint: \(error.message)")
+            throw ExitCode(ExitCodes.usage)
         }
-        var options = RunOptions()
+        let request = plan.request
+        var options = plan.options()
         options.trajectoryPath = trajectory
-        options.actionMode = actionMode.flatMap(ActionMode.init(rawValue:))
-        options.contextSize = contextSize
         options.applyToUserTree = apply
 
         let progress = ProgressPrinter(jsonEvents: jsonEvents, maxSteps: request.maxSteps)
         let stop = SignalWaiter(signals: [SIGINT, SIGTERM])
-        let runTask = Task { await Fixer.run(request, model: selection, options: options, onEvent: progress.handle) }
+        let runTask = Task { await Fixer.run(request, model: plan.model, options: options, onEvent: progress.handle) }
         let watcher = Task {
             if await stop.next() != nil { runTask.cancel() }
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 
 @main
 struct Fixpoint: AsyncParsableCommand {
@@ -31,10 +32,6 @@ struct Fixpoint: AsyncParsableCommand {
     private static func usageString(for error: Error) -> String {
         "Run 'fixpoint help' or 'fixpoint <subcommand> --help' for usage."
     }
-}
-
-enum FixpointVersion {
-    static let string = "0.1.0"
 }
 
 /// Exit codes are a contract (docs/cli.md).

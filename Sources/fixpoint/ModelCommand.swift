@@ -1,7 +1,9 @@
+import Config
 import ArgumentParser
 import Dispatch
 import Foundation
 import ModelClient
+import ModelRuntime
 import ChildProcess
 
 #if canImport(Glibc)
@@ -57,7 +59,7 @@ struct ModelServeCommand: AsyncParsableCommand {
 
     @Option(help: "A GGUF path or a catalogue key (default, small).") var model: String?
     @Option(help: "Loopback port (default: a free one).") var port: Int?
-    @Option(help: "Context size per slot, in tokens.") var contextSize = 16_384
+    @Option(help: "Context size per slot, in tokens.") var contextSize = Defaults.contextSize
     @Option(help: "Parallel slots (one per trajectory).") var slots = 1
 
     func validate() throws {

@@ -10,7 +10,8 @@ import Testing
 struct TempRepo {
     let path: String
 
-    init(files: [String: String]) async throws {
+    /// `setUp` runs after `git init`, before the first commit; `commit: false` leaves the files uncommitted.
+    init(files: [String: String], commit: Bool = true, setUp: String? = nil) async throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("fp-agent-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         for (name, text) in files {
@@ -18,7 +19,9 @@ struct TempRepo {
             try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try text.write(toFile: full, atomically: true, encoding: .utf8)
         }
-        try await sh("git init -q && git add -A && git -c user.name=t -c user.email=t@e commit -qm base")
+        try await sh("git init -q")
+        if let setUp { try await sh(setUp) }
+        if commit { try await sh("git add -A && git -c user.name=t -c user.email=t@e commit -qm base") }
     }
 
     @discardableResult

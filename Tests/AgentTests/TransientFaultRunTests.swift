@@ -111,7 +111,7 @@ import Testing
         #expect(report.patch == clean.report.patch)
         #expect(faulty.chatRequests == clean.chatRequests + Self.faultAt.count)
         // Every fault was retried (and said so), and the model saw the same conversation throughout.
-        let retries = report.events.filter { $0.kind == "retry" }
+        let retries = report.events.filter { $0.kind == .retry }
         // libcurl itself retries a request whose reused connection was reset before any answer.
         if fault != .resetBeforeAnswer { #expect(retries.count == Self.faultAt.count, "\(retries)") }
         #expect(faulty.conversations == clean.conversations)

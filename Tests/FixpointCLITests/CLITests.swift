@@ -2,6 +2,7 @@ import ChildProcess
 import Foundation
 import JSONValue
 import ModelClient
+import ModelRuntime
 import Testing
 
 @Suite struct CLITests {

@@ -176,7 +176,7 @@ private func answering(applied: Bool) -> @Sendable (String, JSON?) -> Result<JSO
         let folder = try TempFolder(files: ["fixpoint.toml": "# project settings\ntestCommand = \"make test\"  # ours\nmaxSteps = 7\n"])
         let recorder = Recorder()
         let client = await TestClient(runner: ScriptedRunner.finishing(with: .init(report: .init(status: .noPatch, endReason: .maxSteps), changes: []), steps: 1, record: recorder))
-        try await client.initialize(rootPath: folder.path, options: ["testCommand": "npm test", "heavy": 2, "modelUrl": "http://127.0.0.1:9/v1", "model": "kimi"])
+        try await client.initialize(rootPath: folder.path, options: ["testCommand": "npm test", "heavy": 2, "modelUrl": "http://127.0.0.1:9/v1", "model": "kimi", "apiKeyEnv": "KIMI_KEY"])
         _ = try await client.request("workspace/executeCommand", fix(testCommand: nil))
         client.notify("workspace/didChangeConfiguration", ["settings": ["fixpoint": ["heavy": 3]]])
         _ = try await client.request("workspace/executeCommand", fix(testCommand: "pytest -x", extra: ["maxSteps": 50]))
@@ -184,14 +184,14 @@ private func answering(applied: Bool) -> @Sendable (String, JSON?) -> Result<JSO
         #expect(requests.map(\.testCommand) == ["make test", "pytest -x"])
         #expect(requests.map(\.maxSteps) == [7, 50])
         #expect(requests.map(\.heavy) == [2, 3])
-        #expect(recorder.models.first == .remote(baseURL: "http://127.0.0.1:9/v1", model: "kimi"))
+        #expect(recorder.models.first == .remote(baseURL: "http://127.0.0.1:9/v1", model: "kimi", apiKeyEnv: "KIMI_KEY"))
 
         let badArg = try await client.requestError("workspace/executeCommand", fix(extra: ["heavy": 0]))
         #expect(badArg.code == -32602)
         #expect(badArg.message.contains("params.arguments[0].heavy"))
-        try folder.write("fixpoint.toml", "[table]\n")
+        try folder.write("fixpoint.toml", "testCommand = \"open\n")
         let broken = try await client.requestError("workspace/executeCommand", fix())
-        #expect(broken.message.contains("fixpoint.toml line 1"))
+        #expect(broken.message.contains("fixpoint.toml: line 1"))
     }
 
     @Test func aRunNeedsATestCommandAndAnIssue() async throws {

@@ -5,40 +5,6 @@ import LSP
 import Testing
 @testable import FixpointServer
 
-@Suite struct FixpointTOMLTests {
-    @Test func readsTheSupportedSubset() throws {
-        let table = try FixpointTOML.parse("""
-            # comment
-            testCommand = "swift test --filter \\"A\\""   # trailing
-            model = 'C:\\models\\x.gguf'
-            maxSteps = 1_000
-            allowRunCommand = false
-
-            """)
-        #expect(table == [
-            "testCommand": .string("swift test --filter \"A\""), "model": .string("C:\\models\\x.gguf"),
-            "maxSteps": .int(1000), "allowRunCommand": .bool(false),
-        ])
-    }
-
-    @Test(arguments: [
-        ("[server]", "line 1: tables are not supported"),
-        ("a = 1\nb = [1]", "line 2: unsupported value '[1]'"),
-        ("x = \"open", "line 1: unterminated string"),
-        ("a = 1\na = 2", "line 2: 'a' is set twice"),
-        ("just words", "line 1: expected 'key = value'"),
-        ("k = 1 2", "line 1: unexpected text after the value"),
-    ])
-    func rejectsTheRestWithTheLine(_ text: String, _ expected: String) {
-        do {
-            _ = try FixpointTOML.parse(text)
-            Issue.record("accepted \(text)")
-        } catch {
-            #expect(error.description.contains(expected), "\(error)")
-        }
-    }
-}
-
 @Suite struct EditPlannerTests {
     @Test(arguments: [
         ("hello\n", "hello world\n", 0, 5, 0, 5, " world"),

@@ -125,8 +125,9 @@ final class TestClient: Sendable {
 /// Runners that stand in for the agent: they emit events and return a fixed outcome.
 enum ScriptedRunner {
     static func finishing(with outcome: FixOutcome, steps: Int = 2, record: Recorder? = nil) -> FixRunner {
-        { request, model, onEvent in
-            record?.calls.withLock { $0.append((request, model)) }
+        { plan, onEvent in
+            let request = plan.request
+            record?.calls.withLock { $0.append((request, plan.model)) }
             for step in 1...steps {
                 onEvent(AgentEvent(kind: .toolCall, step: step, maxSteps: request.maxSteps, tool: "read_file", summary: "read a.txt", promptTokens: 100, completionTokens: 20, cacheHitRate: 0.5))
             }
@@ -136,8 +137,8 @@ enum ScriptedRunner {
 
     /// Emits one event, then waits for `gate` to open (or the task to be cancelled) before finishing.
     static func gated(_ gate: Gate, outcome: FixOutcome) -> FixRunner {
-        { request, _, onEvent in
-            onEvent(AgentEvent(kind: .started, step: 1, maxSteps: request.maxSteps, summary: "working"))
+        { plan, onEvent in
+            onEvent(AgentEvent(kind: .started, step: 1, maxSteps: plan.request.maxSteps, summary: "working"))
             while !gate.isOpen, !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
             if Task.isCancelled { return FixOutcome(report: RunReport(status: .noPatch, endReason: .cancelled), changes: []) }
             return outcome

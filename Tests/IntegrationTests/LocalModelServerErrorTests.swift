@@ -1,6 +1,7 @@
 import ChildProcess
 import Foundation
 import ModelClient
+import ModelRuntime
 import Testing
 
 /// LocalModelServer's errors, each naming what is missing and how to fix it.

@@ -3,6 +3,7 @@ import ChildProcess
 import Foundation
 import JSONValue
 import ModelClient
+import ModelRuntime
 import Testing
 
 /// Against the real llama-server with the embedded default model. One server at a time: 2 cores.

@@ -1,6 +1,7 @@
 import ChildProcess
 import Foundation
 import ModelClient
+import ModelRuntime
 import Testing
 
 /// Whether the real model runtime (llama-server + the default model) is installed here.

@@ -22,6 +22,33 @@ import Testing
         #expect(server.connectionCount == 1)
     }
 
+    /// Where /props is unavailable, llama-server's /v1/models meta still says the served per-slot
+    /// context (n_ctx), which wins over the context the model was trained for (n_ctx_train).
+    @Test func llamaServerModelsMetaServedContextWinsOverTrained() async throws {
+        let server = try LoopbackServer { req, _ in
+            switch req.path {
+            case "/health": .json(["status": "ok"])
+            case "/v1/models": .json(["object": "list", "data": [["id": "m.gguf", "object": "model", "meta": ["n_ctx": 2048, "n_ctx_train": 32768]]]])
+            default: .error(status: 404, message: "File Not Found")
+            }
+        }
+        let info = try await client(server).probe()
+        #expect(info.contextSize == 2048)
+    }
+
+    /// The scripted llama-server answers /props and /v1/models in the real server's shape (as
+    /// measured from llama-server with `-c 8192 -np 4`): per-slot n_ctx in both.
+    @Test func scriptedServerProbesLikeTheRealOne() async throws {
+        let server = try LoopbackServer.chatServer(turns: [], contextSize: 2048, slots: 4)
+        defer { server.stop() }
+        let info = try await client(server).probe()
+        #expect(info.healthy)
+        #expect(info.contextSize == 2048)
+        #expect(info.slots == 4)
+        #expect(info.chatTemplate != nil)
+        #expect(info.models == ["scripted-model"])
+    }
+
     @Test func vllmProbe() async throws {
         let server = try LoopbackServer { req, _ in
             switch req.path {

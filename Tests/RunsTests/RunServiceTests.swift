@@ -8,12 +8,12 @@ import Testing
 @Suite struct RunServiceTests {
     @Test func oneRunPerRepositoryAndCancelEndsIt() async throws {
         let service = RunService(runner: Scripted.waitingForCancel)
-        let first = try service.start(FixRequest(repository: "/repo/a", issue: "x", testCommand: "true"), model: .embedded())
+        let first = try service.start(FixPlan(request: FixRequest(repository: "/repo/a", issue: "x", testCommand: "true"), model: .embedded()))
         #expect(first.id.description == "run-1")
         #expect(throws: RunStartError.repositoryBusy(repository: "/repo/a", running: first.id)) {
-            _ = try service.start(FixRequest(repository: "/repo/a", issue: "y", testCommand: "true"), model: .embedded())
+            _ = try service.start(FixPlan(request: FixRequest(repository: "/repo/a", issue: "y", testCommand: "true"), model: .embedded()))
         }
-        let other = try service.start(FixRequest(repository: "/repo/b", issue: "y", testCommand: "true"), model: .embedded())
+        let other = try service.start(FixPlan(request: FixRequest(repository: "/repo/b", issue: "y", testCommand: "true"), model: .embedded()))
         #expect(service.activeRuns == [first.id, other.id])
         #expect(service.cancel(first.id))
         guard case .cancelled = await first.end else { Issue.record("not cancelled"); return }
@@ -27,7 +27,7 @@ import Testing
     @Test func eventsGoWherePrepareSays() async throws {
         let seen = Mutex<[String]>([])
         let service = RunService(runner: Scripted.finishing(Scripted.outcome(changes: [])))
-        let handle = try service.start(FixRequest(repository: "/repo", issue: "x", testCommand: "true"), model: .embedded()) { id in
+        let handle = try service.start(FixPlan(request: FixRequest(repository: "/repo", issue: "x", testCommand: "true"), model: .embedded())) { id in
             seen.withLock { $0.append("prepare \(id)") }
             return { event in seen.withLock { $0.append(event.progressLine) } }
         }
@@ -48,7 +48,7 @@ import Testing
             FileChange(path: "new/c.txt", before: nil, after: "c\n"),
         ]
         let service = RunService(runner: Scripted.finishing(Scripted.outcome(changes: changes)))
-        let handle = try service.start(FixRequest(repository: folder, issue: "x", testCommand: "true"), model: .embedded())
+        let handle = try service.start(FixPlan(request: FixRequest(repository: folder, issue: "x", testCommand: "true"), model: .embedded()))
         _ = await handle.end
 
         let result = try await service.apply(handle.id)
@@ -63,7 +63,7 @@ import Testing
 
     @Test func aRunWhoseFilesAllChangedNoLongerApplies() async throws {
         let service = RunService(runner: Scripted.finishing(Scripted.outcome(changes: [FileChange(path: "a.txt", before: "a\n", after: "A\n")])))
-        let handle = try service.start(FixRequest(repository: "/nonexistent", issue: "x", testCommand: "true"), model: .embedded())
+        let handle = try service.start(FixPlan(request: FixRequest(repository: "/nonexistent", issue: "x", testCommand: "true"), model: .embedded()))
         _ = await handle.end
         let stale = [SkippedFile(path: "a.txt", reason: "it was edited since the run started")]
         await #expect(throws: RunApplyError.noLongerApplies(handle.id, details: "a.txt (it was edited since the run started)")) {
@@ -74,7 +74,7 @@ import Testing
     @Test func onlyTheMostRecentFinishedRunsAreKept() async throws {
         let service = RunService(runner: Scripted.finishing(Scripted.outcome(changes: [])), finishedKept: 2)
         for _ in 1...3 {
-            _ = await (try service.start(FixRequest(repository: "/repo", issue: "x", testCommand: "true"), model: .embedded())).end
+            _ = await (try service.start(FixPlan(request: FixRequest(repository: "/repo", issue: "x", testCommand: "true"), model: .embedded()))).end
         }
         #expect(service.finishedRuns.map(\.description) == ["run-2", "run-3"])
         #expect(RunID("run-12") == RunID(number: 12))
@@ -88,13 +88,13 @@ enum Scripted {
     }
 
     static func finishing(_ outcome: FixOutcome) -> FixRunner {
-        { request, _, onEvent in
-            onEvent(AgentEvent(kind: .toolCall, step: 1, maxSteps: request.maxSteps, tool: "edit_file", summary: "edit a.txt"))
+        { plan, onEvent in
+            onEvent(AgentEvent(kind: .toolCall, step: 1, maxSteps: plan.request.maxSteps, tool: "edit_file", summary: "edit a.txt"))
             return outcome
         }
     }
 
-    static let waitingForCancel: FixRunner = { _, _, _ in
+    static let waitingForCancel: FixRunner = { _, _ in
         while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
         return FixOutcome(report: RunReport(status: .noPatch, endReason: .cancelled), changes: [])
     }

@@ -22,7 +22,8 @@ default: runner = FixRunners.agent
 }
 exit(await LanguageServerMain.run(runner: runner))
 
-@Sendable func childRunner(_ request: FixRequest, _ model: ModelSelection, _ onEvent: @escaping @Sendable (AgentEvent) -> Void) async -> FixOutcome {
+@Sendable func childRunner(_ plan: FixPlan, _ onEvent: @escaping @Sendable (AgentEvent) -> Void) async -> FixOutcome {
+    let request = plan.request
     var pid: pid_t = 0
     let argv: [UnsafeMutablePointer<CChar>?] = [strdup("sleep"), strdup("300"), nil]
     defer { for arg in argv { free(arg) } }
@@ -40,7 +41,8 @@ exit(await LanguageServerMain.run(runner: runner))
     return FixOutcome(report: RunReport(status: .noPatch, endReason: .cancelled), changes: [])
 }
 
-@Sendable func editRunner(_ request: FixRequest, _ model: ModelSelection, _ onEvent: @escaping @Sendable (AgentEvent) -> Void) async -> FixOutcome {
+@Sendable func editRunner(_ plan: FixPlan, _ onEvent: @escaping @Sendable (AgentEvent) -> Void) async -> FixOutcome {
+    let request = plan.request
     let path = request.repository + "/a.txt"
     let before = request.overlays["a.txt"] ?? FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
     let after = (before ?? "") + "fixed\n"

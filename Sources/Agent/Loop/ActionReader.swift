@@ -20,6 +20,8 @@ struct ActionReader {
     private let maxConsecutiveErrors: Int
     private var turnsWithoutCalls = 0
     private var consecutiveErrors = 0
+    /// Why each of the consecutive format errors happened, for the report when they end the run.
+    private var recentReasons: [String] = []
 
     init(mode: ActionMode, maxConsecutiveFormatErrors: Int) {
         configured = mode
@@ -38,7 +40,8 @@ struct ActionReader {
                 mode = .constrained
                 return .switchedToActions(detail: "no tool calls in the first \(turnsWithoutCalls) turns: switching to constrained actions")
             }
-            let why = response.formatErrors.first ?? "the answer contained no tool call"
+            let empty = FormatErrorAdvice.isEmpty(message.content, reasoning: message.reasoning, calls: 0)
+            let why = response.formatErrors.first ?? (empty ? FormatErrorAdvice.emptyAnswer : "the answer contained no tool call")
             return formatError(why, nudge: SystemPrompt.noToolCall(why, tools: tools))
         case .constrained:
             // A server may still return native calls in this mode: answer each with its tool message,
@@ -49,20 +52,27 @@ struct ActionReader {
             case .failure(let error):
                 let why = response.finishReason == "length"
                     ? "the answer was cut off at the step's token limit; make a smaller change (edit_file with a few lines), not a whole file"
-                    : error.description
+                    : FormatErrorAdvice.isEmpty(message.content, reasoning: message.reasoning, calls: 0) ? FormatErrorAdvice.emptyAnswer : error.description
                 return formatError(why, nudge: SystemPrompt.invalidAction(why, tools: tools))
             }
         }
     }
 
     /// The answer's calls were made: format errors are no longer consecutive.
-    mutating func acted() { consecutiveErrors = 0 }
+    mutating func acted() {
+        consecutiveErrors = 0
+        recentReasons = []
+    }
+
+    /// What the report says when format errors in a row ended the run: what happened, what to change.
+    var exhaustedAdvice: String { FormatErrorAdvice.message(reasons: recentReasons, mode: mode) }
 
     /// Whether format errors in a row have reached the limit that ends the run.
     var exhausted: Bool { consecutiveErrors >= maxConsecutiveErrors }
 
     private mutating func formatError(_ why: String, nudge: String) -> Reading {
         consecutiveErrors += 1
+        recentReasons.append(why)
         return .formatError(why: why, nudge: nudge)
     }
 }

@@ -65,7 +65,9 @@ final class AgentLoop {
             telemetry.addModelTime(since: began)
             compactor.calibrate(promptTokens: response.usage.promptTokens, requestBytes: request.body().serialized().utf8.count)
             telemetry.account(response)
-            if let end = await handle(response) { return telemetry.outcome(end, error: nil, modelUnreachable: false) }
+            if let end = await handle(response) {
+                return telemetry.outcome(end, error: end == .formatErrors ? reader.exhaustedAdvice : nil, modelUnreachable: false)
+            }
         }
     }
 
@@ -148,8 +150,6 @@ final class AgentLoop {
         let mode = reader.mode
         guard let done = await compactor.compactIfNeeded(&conversation, overhead: requests.toolBytes(mode), reserve: requests.maxTokens(mode),
                                                          force: force, diff: dispatcher.services.diff) else { return }
-        telemetry.record(.compaction, "context ~\(done.beforeTokens) tokens of \(compactor.contextSize): stubbed \(done.stubbed) old outputs, folded \(done.folded) turns into the ledger; now ~\(done.afterTokens)")
-        telemetry.journal(.compaction(done))
-        telemetry.emit(.compaction, summary: "compacted context: ~\(done.beforeTokens) → ~\(done.afterTokens) tokens")
+        telemetry.compacted(done, contextSize: compactor.contextSize)
     }
 }

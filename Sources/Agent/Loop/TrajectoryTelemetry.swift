@@ -69,6 +69,13 @@ final class TrajectoryTelemetry {
         onEvent(event)
     }
 
+    /// Reports a compaction: the report event, the journal line and its own progress line.
+    func compacted(_ done: ContextCompactor.Compaction, contextSize: Int) {
+        record(.compaction, "context ~\(done.beforeTokens) tokens of \(contextSize): stubbed \(done.stubbed) old outputs, folded \(done.folded) turns into the ledger; now ~\(done.afterTokens)")
+        journal(.compaction(done))
+        emit(.compaction, summary: "compacted context: ~\(done.beforeTokens) → ~\(done.afterTokens) tokens")
+    }
+
     /// The trajectory's result for the Fixer, after its last journal line.
     func outcome(_ end: RunReport.EndReason, error: String?, modelUnreachable: Bool) -> TrajectoryOutcome {
         journal(.trajectoryEnd(.init(endReason: end)))

@@ -1,3 +1,4 @@
+import Config
 import Foundation
 import Git
 import JSONValue
@@ -20,7 +21,7 @@ public enum Fixer {
             return .failed("cannot write the trajectory journal \(options.trajectoryPath ?? ""): \(error.localizedDescription)", failure: .configuration, started: started)
         }
         journal.record(.runStart(.init(repository: request.repository, testCommand: request.testCommand,
-                                       maxSteps: request.maxSteps, heavy: request.heavy, version: AgentVersion.string)))
+                                       maxSteps: request.maxSteps, heavy: request.heavy, version: FixpointVersion.string)))
 
         // The model first: a run that cannot reach it should fail before any work.
         let endpoint: ModelConnection
@@ -69,10 +70,6 @@ public struct RunOptions: Sendable {
     public init() {}
 }
 
-public enum AgentVersion {
-    public static let string = "0.1.0"
-}
-
 extension FixRequest {
     var validationProblem: String? {
         if issue.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return "the issue text is empty" }
@@ -80,7 +77,7 @@ extension FixRequest {
             return "no test command: pass --test-cmd or set testCommand in fixpoint.toml"
         }
         if maxSteps < 1 { return "max steps must be at least 1 (got \(maxSteps))" }
-        if heavy < 1 || heavy > 16 { return "heavy must be between 1 and 16 (got \(heavy))" }
+        if !Limits.heavy.contains(heavy) { return "heavy must be in \(Limits.heavy.lowerBound)...\(Limits.heavy.upperBound) (got \(heavy))" }
         var isDir: ObjCBool = false
         if !FileManager.default.fileExists(atPath: repository, isDirectory: &isDir) || !isDir.boolValue {
             return "repository folder \(repository) does not exist"

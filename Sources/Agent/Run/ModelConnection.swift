@@ -1,4 +1,6 @@
+import Config
 import ModelClient
+import ModelRuntime
 
 /// The model a run talks to: a started embedded server or a remote endpoint, with what was learned
 /// about it (context size, whether it needs constrained actions).
@@ -25,7 +27,7 @@ final class ModelConnection: Sendable {
         self.secretEnvironment = secretEnvironment
     }
 
-    static let defaultContextSize = 16_384
+    static let defaultContextSize = Defaults.contextSize
 
     static func open(_ selection: ModelSelection, slots: Int, options: RunOptions) async throws(OpenError) -> ModelConnection {
         if let injected = options.injectedModel {

@@ -36,6 +36,7 @@ struct RunCoordinator {
         journal.record(.testsBefore(.init(exitCode: Int(before.exitCode), durationS: before.durationS)))
         onEvent(AgentEvent(kind: .testsBefore, step: 0, maxSteps: request.maxSteps,
                            summary: before.passed ? "tests pass before any change" : "tests fail before any change (exit \(before.exitCode))"))
+        if before.commandMissing { return testCommandMissing(before) }
 
         let issueMessage = IssuePrompt.render(
             issue: request.issue, fileTree: await Self.fileTree(base.directory),
@@ -52,6 +53,19 @@ struct RunCoordinator {
             return all.sorted { $0.index < $1.index }
         }
         return await assemble(finished, before: before)
+    }
+
+    /// The test command could not run at all: stop before the model is asked, and say what to fix.
+    private func testCommandMissing(_ before: TestRunner.Result) -> FixOutcome {
+        let said = before.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init) ?? ""
+        let why = before.exitCode == 127 ? "not found" : "not executable"
+        var outcome = FixOutcome.failed(
+            "the test command `\(request.testCommand)` could not run: command \(why) (exit \(before.exitCode)\(said.isEmpty ? "" : ": \(said)")). "
+                + "Install what it needs, or pass a command that runs the project's tests (--test-cmd, or testCommand in fixpoint.toml)",
+            failure: .configuration, started: started)
+        outcome.report.tests = RunReport.Tests(before: before.report(tailBytes: 3000), after: nil)
+        journal.record(.runEnd(.failed(outcome.report.error ?? "")))
+        return outcome
     }
 
     private func runTrajectory(index: Int, of count: Int, issueMessage: String, testsFailedBefore: Bool) async -> Finished? {

@@ -15,6 +15,10 @@ enum TestRunner {
         var condensed: String { TestOutputCondenser.condense(output, exitCode: exitCode) }
         var failingTests: [String] { TestOutputCondenser.failingTests(output) }
 
+        /// The shell could not find or run the command (exit 127 / 126): the tests never ran, so no
+        /// change can be verified. Not a test failure for the model to fix; the user must fix the command.
+        var commandMissing: Bool { !timedOut && (exitCode == 127 || exitCode == 126) }
+
         func report(tailBytes: Int = 4000) -> RunReport.TestRun {
             // Decoding (not String(_:) on a UTF-8 slice) so a cut inside a multi-byte character can't empty it.
             RunReport.TestRun(exitCode: exitCode, passed: passed, outputTail: String(decoding: output.utf8.suffix(tailBytes), as: UTF8.self))

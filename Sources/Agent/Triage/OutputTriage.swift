@@ -26,32 +26,10 @@ public enum OutputTriage {
 
         // Whole lines from the front, then from the back. A line too long for what is left of its
         // budget is cut (one giant line — minified code, a progress bar — keeps both its ends).
-        var head: [Substring] = []
-        var used = 0
-        var headCut = false
-        for line in lines.prefix(headLines) {
-            let cost = line.utf8.count + 1
-            if used + cost > headBytes {
-                if head.isEmpty { head.append(prefix(line, bytes: headBytes)); headCut = true }
-                break
-            }
-            head.append(line)
-            used += cost
-        }
+        let (head, headCut) = fit(lines.prefix(headLines), bytes: headBytes, cut: prefix)
         let firstTailCandidate = headCut ? 0 : head.count
-        var tail: [Substring] = []
-        used = 0
-        var tailCut = false
-        for line in lines[firstTailCandidate...].suffix(tailLines).reversed() {
-            let cost = line.utf8.count + 1
-            if used + cost > tailBytes {
-                if tail.isEmpty { tail.append(suffix(line, bytes: tailBytes)); tailCut = true }
-                break
-            }
-            tail.append(line)
-            used += cost
-        }
-        tail.reverse()
+        let (tailBackwards, tailCut) = fit(lines[firstTailCandidate...].suffix(tailLines).reversed(), bytes: tailBytes, cut: suffix)
+        let tail = Array(tailBackwards.reversed())
 
         // Lines shown at least in part; a cut line shown at both ends counts once.
         let shownLines = head.count + tail.count - (headCut && tailCut && lines.count == 1 ? 1 : 0)
@@ -63,6 +41,23 @@ public enum OutputTriage {
             : "\(omittedBytes) bytes"
         let marker = "[… \(what) left out of \(lines.count) line\(lines.count == 1 ? "" : "s"); \(moreHint) …]"
         return (head.map(String.init) + [marker] + tail.map(String.init)).joined(separator: "\n")
+    }
+
+    /// Whole lines, in order, while they fit in `bytes` (each with its newline); a first line that
+    /// does not fit is `cut` to the budget instead, and `cut` in the answer says so.
+    private static func fit(_ lines: some Sequence<Substring>, bytes: Int, cut: (Substring, Int) -> Substring) -> ([Substring], cut: Bool) {
+        var kept: [Substring] = []
+        var used = 0
+        for line in lines {
+            let cost = line.utf8.count + 1
+            if used + cost > bytes {
+                if kept.isEmpty { return ([cut(line, bytes)], true) }
+                break
+            }
+            kept.append(line)
+            used += cost
+        }
+        return (kept, false)
     }
 
     /// The longest prefix of `line` within `bytes` UTF-8 bytes, cut on a character boundary.

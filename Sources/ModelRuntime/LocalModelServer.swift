@@ -1,5 +1,7 @@
 import ChildProcess
+import Config
 import Foundation
+import ModelClient
 
 #if canImport(Glibc)
 import Glibc
@@ -13,7 +15,7 @@ public final class LocalModelServer: Sendable {
         /// Explicit paths win over the environment (`FIXPOINT_LLAMA_SERVER`, `FIXPOINT_MODEL`), which wins over the cache.
         public var binaryPath: String?
         public var modelPath: String?
-        public var contextSize = 16_384
+        public var contextSize = Defaults.contextSize
         public var slots = 1
         /// nil picks a free port.
         public var port: Int?
@@ -78,11 +80,10 @@ public final class LocalModelServer: Sendable {
 
     func waitUntilHealthy(timeout: Double) async throws(LocalModelError) {
         let deadline = Date().addingTimeInterval(timeout)
-        let transport = HTTPTransport(poolCapacity: 1)
-        let health = HTTPRequest(url: baseURL + "/health", connectTimeout: 2, firstByteTimeout: 2, idleTimeout: 2)
+        let health = HealthCheck(url: baseURL + "/health", timeout: 2)
         while Date() < deadline {
             if let status = process.exitStatus { throw .exitedEarly(status: status.description, logTail: logTail()) }
-            if await transport.fetch(health).status == 200 { return }
+            if await health.status() == 200 { return }
             if Task.isCancelled { break }
             try? await Task.sleep(for: .milliseconds(250))
         }

@@ -1,18 +1,5 @@
+import Config
 import Foundation
-
-/// Where Fixpoint keeps what setup installs: `$FIXPOINT_CACHE`, else `~/.cache/fixpoint`.
-public enum FixpointPaths {
-    public static var cache: String {
-        if let dir = ProcessInfo.processInfo.environment["FIXPOINT_CACHE"], !dir.isEmpty { return dir }
-        return (ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) + "/.cache/fixpoint"
-    }
-    public static var models: String { cache + "/models" }
-    public static var logs: String { cache + "/logs" }
-    /// The llama-server that `scripts/setup` built (a symlink to the versioned folder).
-    public static var cachedLlamaServer: String { cache + "/llama-server/current/bin/llama-server" }
-    /// The command that installs what is missing.
-    public static let setupCommand = "scripts/setup (in the Fixpoint checkout)"
-}
 
 /// The GGUF models setup knows how to fetch and verify.
 public struct ModelSpec: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import Config
+
 /// Why the embedded model server could not be started. Each message names what is missing and how to fix it.
 public enum LocalModelError: Error, CustomStringConvertible, Equatable {
     case binaryNotFound(searched: [String])

@@ -1,0 +1,135 @@
+import JSONValue
+
+/// The settings one layer gives (nil: not set there). Layers are overlaid with `overlaid(by:)`.
+public struct Settings: Sendable, Equatable {
+    public var testCommand: String?
+    public var modelURL: String?
+    public var model: String?
+    public var apiKeyEnv: String?
+    public var maxSteps: Int?
+    public var heavy: Int?
+    public var timeout: Double?
+    public var tokenBudget: Int?
+    public var maxStepTokens: Int?
+    public var contextSize: Int?
+    public var commandTimeout: Double?
+    /// One of `ConfigKey.actionMode`'s choices.
+    public var actionMode: String?
+    public var allowRunCommand: Bool?
+
+    public init() {}
+
+    /// These settings with every key `other` sets replaced by its value.
+    public func overlaid(by other: Settings) -> Settings {
+        var merged = self
+        merged.testCommand = other.testCommand ?? testCommand
+        merged.modelURL = other.modelURL ?? modelURL
+        merged.model = other.model ?? model
+        merged.apiKeyEnv = other.apiKeyEnv ?? apiKeyEnv
+        merged.maxSteps = other.maxSteps ?? maxSteps
+        merged.heavy = other.heavy ?? heavy
+        merged.timeout = other.timeout ?? timeout
+        merged.tokenBudget = other.tokenBudget ?? tokenBudget
+        merged.maxStepTokens = other.maxStepTokens ?? maxStepTokens
+        merged.contextSize = other.contextSize ?? contextSize
+        merged.commandTimeout = other.commandTimeout ?? commandTimeout
+        merged.actionMode = other.actionMode ?? actionMode
+        merged.allowRunCommand = other.allowRunCommand ?? allowRunCommand
+        return merged
+    }
+
+    /// Sets `key` from a checked value.
+    mutating func set(_ key: ConfigKey, _ value: SettingValue) {
+        switch (key, value) {
+        case (.testCommand, .string(let v)): testCommand = v
+        case (.modelUrl, .string(let v)): modelURL = v
+        case (.model, .string(let v)): model = v
+        case (.apiKeyEnv, .string(let v)): apiKeyEnv = v
+        case (.maxSteps, .integer(let v)): maxSteps = v
+        case (.heavy, .integer(let v)): heavy = v
+        case (.timeout, .seconds(let v)): timeout = v
+        case (.tokenBudget, .integer(let v)): tokenBudget = v
+        case (.maxStepTokens, .integer(let v)): maxStepTokens = v
+        case (.contextSize, .integer(let v)): contextSize = v
+        case (.commandTimeout, .seconds(let v)): commandTimeout = v
+        case (.actionMode, .string(let v)): actionMode = v
+        case (.allowRunCommand, .bool(let v)): allowRunCommand = v
+        default: preconditionFailure("\(key) checked as \(key.kind) but got \(value)")
+        }
+    }
+}
+
+/// A value that passed its key's check.
+enum SettingValue: Sendable {
+    case string(String)
+    case integer(Int)
+    case seconds(Double)
+    case bool(Bool)
+    case strings([String])
+}
+
+extension ConfigKey {
+    /// Checks a value against the kind and limits; nil when it does not fit.
+    func check(_ value: JSON) -> SettingValue? {
+        switch kind {
+        case .string: return value.stringValue.map(SettingValue.string)
+        case .integer(let range):
+            guard let i = value.intValue, range.contains(i) else { return nil }
+            return .integer(i)
+        case .seconds(let range):
+            guard let d = value.doubleValue, range.contains(d) else { return nil }
+            return .seconds(d)
+        case .bool: return value.boolValue.map(SettingValue.bool)
+        case .choice(let names):
+            guard let s = value.stringValue, names.contains(s) else { return nil }
+            return .string(s)
+        case .strings:
+            guard let items = value.arrayValue else { return nil }
+            let strings = items.compactMap(\.stringValue)
+            return strings.count == items.count ? .strings(strings) : nil
+        }
+    }
+}
+
+extension Settings {
+    /// Reads a settings object from `layer`. `location` names it in errors (a file path or a JSON path).
+    /// Keys in `ignoring` belong to the caller (a command's `issue`); unknown keys are errors in a file
+    /// (a typo there should not pass silently) and skipped elsewhere (editors send their own keys).
+    public init(object: [String: JSON], layer: SettingsLayer, location: String, ignoring: Set<String> = []) throws(ConfigError) {
+        self.init()
+        for name in object.keys.sorted() where !ignoring.contains(name) {
+            let value = object[name]!
+            guard let key = ConfigKey(rawValue: name) else {
+                if layer == .file { throw ConfigError(location: location, problem: .unknownKey(name)) }
+                continue
+            }
+            if value.isNull, layer != .file { continue }
+            guard key.layers.contains(layer) else { throw ConfigError(location: location, problem: .notSettableHere(key, layer)) }
+            guard let checked = key.check(value) else {
+                throw ConfigError(location: location, problem: .invalidValue(key, got: Self.shown(value)))
+            }
+            set(key, checked)
+        }
+    }
+
+    /// Editor settings: `initializationOptions` or `didChangeConfiguration`'s `settings`, either the
+    /// keys themselves or wrapped as `{"fixpoint": {...}}` (how editors namespace them). Null: none.
+    public init(editorSettings json: JSON?, location: String) throws(ConfigError) {
+        guard var value = json, !value.isNull else { self.init(); return }
+        var location = location
+        if let inner = value["fixpoint"], inner.objectValue != nil { value = inner; location += ".fixpoint" }
+        guard let object = value.objectValue else { throw ConfigError(location: location, problem: .notAnObject) }
+        try self.init(object: object, layer: .editor, location: location)
+    }
+
+    static func shown(_ value: JSON) -> String {
+        switch value {
+        case .string(let s): "\"\(s)\""
+        case .number(let n): n
+        case .bool(let b): String(b)
+        case .null: "null"
+        case .array: "an array"
+        case .object: "a table"
+        }
+    }
+}
