@@ -40,33 +40,6 @@ func stageSettings(mode: ActionMode = .native, contextSize: Int = 16_384, testsF
         #expect(await passing.review { ["calc.py"] } == nil)
     }
 
-    @Test func testsAnUntestedEditBeforeAcceptingItsSubmitTwiceAtMost() {
-        var policy = SubmitPolicy(testsFailedBefore: true)
-        var wants = policy.wantsTestsBeforeSubmit()
-        #expect(!wants, "no edit yet")
-        policy.noteEdit()
-        wants = policy.wantsTestsBeforeSubmit()
-        #expect(wants)
-        policy.noteTests(exitCode: 1)
-        wants = policy.wantsTestsBeforeSubmit()
-        #expect(!wants, "tested since the edit")
-        policy.noteEdit()
-        wants = policy.wantsTestsBeforeSubmit()
-        #expect(wants)
-        policy.noteTests(exitCode: 1)
-        policy.noteEdit()
-        wants = policy.wantsTestsBeforeSubmit()
-        #expect(!wants, "at most twice per trajectory")
-
-        var passedBefore = SubmitPolicy(testsFailedBefore: false)
-        passedBefore.noteEdit()
-        wants = passedBefore.wantsTestsBeforeSubmit()
-        #expect(!wants)
-        let objection = SubmitObjection.testsFailingAtSubmit(exitCode: 1, output: "FAILED t.py::test_x")
-        #expect(objection.message.contains("FAILED t.py::test_x"))
-        #expect(!objection.message.contains("only if you really cannot"))
-    }
-
     @Test func acceptsEverySubmitWhenTheTestsPassedBefore() async {
         var policy = SubmitPolicy(testsFailedBefore: false)
         let asked = Mutex(false)

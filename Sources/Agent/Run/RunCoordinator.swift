@@ -21,18 +21,21 @@ struct RunCoordinator {
         var patch: String
         var files: [String]
         var after: RunReport.TestRun?
+        /// The judgement of the patch (nil: no patch, or the run was cancelled before judging).
+        var verification: Verification?
         var changes: [FileChange]
         /// The patch's identity for voting and the report, hashed once (nil: no patch).
         var patchSHA256: String?
-        var status: RunReport.Status { patch.isEmpty ? .noPatch : (after?.passed == true ? .verified : .unverified) }
+        var status: RunReport.Status { patch.isEmpty ? .noPatch : (verification?.verified == true ? .verified : .unverified) }
     }
 
     func run() async -> FixOutcome {
-        // tests.before: on the base exactly as the user has it.
-        let beforeCopy = try? await runBlocking { try base.fork() }
-        let before = await TestRunner.run(request.testCommand, in: beforeCopy?.directory ?? base.directory,
-                                          timeout: request.commandTimeout, hiding: model.secretEnvironment)
-        if let beforeCopy { await Self.removeOffPool(beforeCopy) }
+        // tests.before: on the base exactly as the user has it; verification compares against it.
+        let baseline = await PatchVerifier.recordBaseline(base: base, testCommand: request.testCommand,
+                                                          commandTimeout: request.commandTimeout, hiding: model.secretEnvironment)
+        let before = baseline.run
+        let verifier = PatchVerifier(base: base, testCommand: request.testCommand, commandTimeout: request.commandTimeout,
+                                     hiddenEnvironment: model.secretEnvironment, named: request.failToPass, baseline: baseline)
         journal.record(.testsBefore(.init(exitCode: Int(before.exitCode), durationS: before.durationS)))
         onEvent(AgentEvent(kind: .testsBefore, step: 0, maxSteps: request.maxSteps,
                            summary: before.passed ? "tests pass before any change" : "tests fail before any change (exit \(before.exitCode))"))
@@ -40,13 +43,14 @@ struct RunCoordinator {
 
         let issueMessage = IssuePrompt.render(
             issue: request.issue, fileTree: await Self.fileTree(base.directory),
-            testCommand: request.testCommand, testsBefore: before.report(tailBytes: 3000), failingTests: before.failingTests,
-            localization: await Localization.orientation(root: base.directory, issue: request.issue, tests: before))
+            testCommand: request.testCommand, testsBefore: before.report(tailBytes: 3000), failingTests: before.failingTests)
 
         let count = request.heavy
         let finished: [Finished] = await withTaskGroup(of: Finished?.self) { group in
             for index in 0..<count {
-                group.addTask { await runTrajectory(index: index, of: count, issueMessage: issueMessage, testsFailedBefore: !before.passed) }
+                group.addTask {
+                    await runTrajectory(index: index, of: count, issueMessage: issueMessage, testsFailedBefore: !before.passed, verifier: verifier)
+                }
             }
             var all: [Finished] = []
             for await f in group { if let f { all.append(f) } }
@@ -68,14 +72,14 @@ struct RunCoordinator {
         return outcome
     }
 
-    private func runTrajectory(index: Int, of count: Int, issueMessage: String, testsFailedBefore: Bool) async -> Finished? {
+    private func runTrajectory(index: Int, of count: Int, issueMessage: String, testsFailedBefore: Bool,
+                               verifier: PatchVerifier) async -> Finished? {
         // A single run works in the base snapshot itself; parallel runs each get their own copy.
         let snapshot: Snapshot
         if count == 1 { snapshot = base } else {
-            guard let fork = try? await runBlocking({ try base.fork() }) else { return nil }
+            guard let fork = try? await base.fork() else { return nil }
             snapshot = fork
         }
-        defer { if count > 1 { Task.detached { snapshot.remove() } } }
         let seed = index
         var settings = TrajectorySettings(
             index: index, seed: seed, issue: request.issue, testCommand: request.testCommand,
@@ -89,42 +93,39 @@ struct RunCoordinator {
         let loop = AgentLoop(settings: settings, model: model.model, snapshot: snapshot, journal: journal, onEvent: onEvent)
         let outcome = await loop.run(issueMessage: issueMessage)
 
-        let patch = (try? await runBlocking { try snapshot.diff() }) ?? ""
-        let files = (try? await runBlocking { try snapshot.changedFiles() }) ?? []
-        var after: RunReport.TestRun?
+        let patch = (try? await snapshot.diff()) ?? ""
+        let files = (try? await snapshot.changedFiles()) ?? []
+        var judgement: PatchVerifier.Judgement?
         // Verify whenever something changed, unless the run was cancelled: on a fresh copy of the base.
         if !patch.isEmpty, outcome.endReason != .cancelled, !Task.isCancelled {
-            after = await verify(patch: patch, trajectory: index, step: outcome.steps)
+            judgement = await verify(patch: patch, with: verifier, trajectory: index, step: outcome.steps)
         }
-        let changes = files.map { path in
-            FileChange(path: path, before: (try? base.baseContent(of: path)) ?? nil,
-                       after: try? String(contentsOfFile: snapshot.directory + "/" + path, encoding: .utf8))
+        let base = self.base
+        let changes = await runBlocking {
+            files.map { path in
+                FileChange(path: path, before: (try? base.baseContent(of: path)) ?? nil,
+                           after: try? String(contentsOfFile: snapshot.directory + "/" + path, encoding: .utf8))
+            }
         }
-        return Finished(index: index, seed: seed, outcome: outcome, patch: patch, files: files, after: after, changes: changes,
-                        patchSHA256: patch.isEmpty ? nil : SHA256.hex(patch))
+        // A parallel trajectory's copy is removed before it reports back; a single one works in the base.
+        if count > 1 { await snapshot.remove() }
+        return Finished(index: index, seed: seed, outcome: outcome, patch: patch, files: files, after: judgement?.run,
+                        verification: judgement?.verification, changes: changes, patchSHA256: patch.isEmpty ? nil : SHA256.hex(patch))
     }
 
-    private func verify(patch: String, trajectory: Int, step: Int) async -> RunReport.TestRun {
+    private func verify(patch: String, with verifier: PatchVerifier, trajectory: Int, step: Int) async -> PatchVerifier.Judgement {
         onEvent(AgentEvent(kind: .verification, step: step, maxSteps: request.maxSteps, summary: "verifying the patch on a clean copy",
                            elapsedS: Date().timeIntervalSince(started)))
-        let clean: Snapshot
-        do { clean = try await runBlocking { try base.fork() } } catch {
-            return RunReport.TestRun(exitCode: -1, passed: false, outputTail: "could not create a clean copy: \(error)")
-        }
-        defer { Task.detached { clean.remove() } }
-        do { _ = try await runBlocking { try clean.apply(patch: patch) } } catch {
-            return RunReport.TestRun(exitCode: -1, passed: false, outputTail: "the patch does not apply to the base: \(error)")
-        }
-        let run = await TestRunner.run(request.testCommand, in: clean.directory, timeout: request.commandTimeout,
-                                       hiding: model.secretEnvironment)
-        journal.record(.verification(.init(exitCode: Int(run.exitCode), passed: run.passed)), trajectory: trajectory, step: step)
-        return run.report(tailBytes: 3000)
+        let judgement = await verifier.verify(patch: patch)
+        let v = judgement.verification
+        journal.record(.verification(.init(exitCode: Int(judgement.run?.exitCode ?? -1), passed: v.verified, method: v.method, reason: v.reason,
+                                           failToPass: v.failToPass, passToPassBroken: v.passToPassBroken,
+                                           testFilesTouched: v.testFilesTouched)), trajectory: trajectory, step: step)
+        return judgement
     }
 
-    static func removeOffPool(_ snapshot: Snapshot) async { _ = try? await runBlocking { snapshot.remove() } }
-
     static func fileTree(_ root: String) async -> String {
-        (try? await runBlocking { FileTree.render(root: root, maxEntries: 60) }) ?? "(unreadable)"
+        await runBlocking { FileTree.render(root: root, maxEntries: 60) }
     }
 
     /// Picks one trajectory: verified first, then the patch most trajectories agree on, then fewest steps.
@@ -153,6 +154,7 @@ struct RunCoordinator {
         report.steps = finished.reduce(0) { $0 + $1.outcome.steps }
         report.toolCalls = finished.reduce(0) { $0 + $1.outcome.toolCalls }
         report.tests = RunReport.Tests(before: before.report(tailBytes: 3000), after: chosen.after)
+        if let verification = chosen.verification { report.tests.record(verification) }
         for f in finished {
             report.usage.promptTokens += f.outcome.usage.promptTokens
             report.usage.completionTokens += f.outcome.usage.completionTokens
@@ -177,8 +179,7 @@ struct RunCoordinator {
         if options.applyToUserTree, chosen.status != .verified {
             outcome.applyError = chosen.patch.isEmpty ? "there is no patch to apply" : "the patch was not verified, so it was not applied"
         } else if options.applyToUserTree {
-            let (patch, base) = (chosen.patch, self.base)
-            do { outcome.appliedFiles = try await runBlocking { try applyToUserRepository(patch: patch, snapshot: base) } } catch {
+            do { outcome.appliedFiles = try await base.applyToUserRepository(patch: chosen.patch) } catch {
                 outcome.applyError = "\(error)"
             }
         }

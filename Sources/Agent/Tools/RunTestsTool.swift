@@ -4,15 +4,13 @@ import ModelClient
 
 /// `run_tests(args?)`: the configured test command, optionally with extra arguments.
 public struct RunTestsTool: AgentTool {
-    public static let name = "run_tests"
-
     public init() {}
 
     public var role: ToolRole { .runs }
 
     public var definition: ToolDefinition {
         ToolDefinition(
-            name: Self.name,
+            name: "run_tests",
             description: "Run the project's configured test command and show the result (failing tests with their messages).",
             parameters: ToolSchema.object([
                 .init("args", .string, "Extra arguments appended to the test command, e.g. a test file or name.", required: false)
