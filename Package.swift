@@ -39,10 +39,14 @@ let package = Package(
         // The run service every face uses: start, events, cancel, apply. Knows no protocol.
         .target(name: "Runs", dependencies: ["Agent", "Config", "Git"], swiftSettings: strict),
         .target(name: "FixpointServer", dependencies: ["Config", "LSP", "JSONRPC", "Agent", "Git", "Runs"], swiftSettings: strict),
+        // The Agent Client Protocol face (`fixpoint acp`): sessions, prompt turns, tool-call updates.
+        .target(name: "ACPServer", dependencies: ["Config", "JSONRPC", "JSONValue", "Agent", "Git", "Runs"], swiftSettings: strict),
+        // Task sets in SWE-bench's format, independent judging, and the reports (JSON, JUnit, HTML).
+        .target(name: "Eval", dependencies: ["Agent", "Config", "ChildProcess", "JSONValue"], swiftSettings: strict),
         .executableTarget(
             name: "fixpoint",
             dependencies: [
-                "FixpointServer", "Agent", "Config", "ModelClient", "ModelRuntime", "Git", "ChildProcess",
+                "FixpointServer", "ACPServer", "Runs", "Agent", "Config", "Eval", "ModelClient", "ModelRuntime", "Git", "ChildProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -65,8 +69,9 @@ let package = Package(
         .testTarget(name: "ModelClientTests", dependencies: ["ModelClient", "ModelTestSupport", "JSONValue", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Config", "Git", "ModelClient", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "Agent"], swiftSettings: strict),
+        .testTarget(name: "ACPServerTests", dependencies: ["ACPServer", "FixpointServer", "Runs", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "FixpointServerTests", dependencies: ["FixpointServer", "Runs", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
-        .testTarget(name: "FixpointCLITests", dependencies: ["fixpoint", "ChildProcess", "ModelClient", "ModelRuntime", "JSONValue"], swiftSettings: strict),
+        .testTarget(name: "FixpointCLITests", dependencies: ["fixpoint", "ChildProcess", "ModelClient", "ModelRuntime", "ModelTestSupport", "JSONValue"], swiftSettings: strict),
         // Real llama-server and real models: skipped with a note where the runtime is not installed,
         // failing instead when FIXPOINT_REQUIRE_MODEL=1 (CI).
         .testTarget(name: "IntegrationTests", dependencies: ["ModelClient", "ModelRuntime", "Agent", "ChildProcess", "JSONValue", "fixpoint"], swiftSettings: strict),

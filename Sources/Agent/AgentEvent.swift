@@ -34,6 +34,10 @@ public struct AgentEvent: Sendable, Equatable {
     /// Share of this request's prompt served from the server's prefix cache (0...1), if known.
     public var cacheHitRate: Double?
     public var elapsedS: Double
+    /// The tool call this event is about, in full (see `ToolCallDetail`); nil where not known.
+    public var call: ToolCallDetail? = nil
+    /// The model's text and reasoning, on the first event after its answer; nil otherwise.
+    public var reply: ModelReply? = nil
 
     public init(
         kind: Kind, step: Int, maxSteps: Int, tool: String? = nil, summary: String, promptTokens: Int = 0,

@@ -28,6 +28,7 @@ public struct FixPlan: Sendable {
         request.timeLimit = settings.timeout
         if let v = settings.commandTimeout { request.commandTimeout = v }
         if let v = settings.allowRunCommand { request.allowRunCommand = v }
+        if let v = settings.failToPass { request.failToPass = v }
         self.request = request
         if let url = settings.modelURL {
             model = .remote(baseURL: url, model: settings.model, apiKeyEnv: settings.apiKeyEnv)

@@ -21,6 +21,9 @@ public struct FixRequest: Sendable {
     public var allowRunCommand = false
     /// Timeout for one test or command run, in seconds.
     public var commandTimeout: Double = Defaults.commandTimeout
+    /// The tests that show the issue is fixed (FAIL_TO_PASS), in the runner's ids; empty: any test
+    /// that fails before the change and passes after it shows the fix.
+    public var failToPass: [String] = []
 
     public init(repository: String, issue: String, testCommand: String) {
         self.repository = repository

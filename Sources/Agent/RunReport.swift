@@ -19,10 +19,51 @@ public struct RunReport: Sendable, Codable, Equatable {
         enum CodingKeys: String, CodingKey { case exitCode = "exit_code", passed, outputTail = "output_tail" }
     }
 
+    /// The test runs and what verification concluded from them (docs/cli.md, "Verification").
     public struct Tests: Sendable, Codable, Equatable {
         public var before: TestRun?
         public var after: TestRun?
+        /// Target tests that failed before (or that the user named) and pass with the patch.
+        public var failToPass: [String] = []
+        /// Target tests that do not pass with the patch (unnamed: tests that failed before and still fail).
+        public var stillFailing: [String] = []
+        /// Tests that passed before and fail with the patch.
+        public var passToPassBroken: [String] = []
+        /// Test files the patch changes; they are restored to the base for the judging run.
+        public var testFilesTouched: [String] = []
+        /// Which rule judged the patch; nil when there was no patch to judge.
+        public var verification: VerificationMethod?
+        /// Why the patch is or is not verified, in one sentence.
+        public var verificationReason: String?
         public init(before: TestRun? = nil, after: TestRun? = nil) { self.before = before; self.after = after }
+
+        /// Copies a verification's evidence into the report.
+        public mutating func record(_ verification: Verification) {
+            failToPass = verification.failToPass
+            stillFailing = verification.stillFailing
+            passToPassBroken = verification.passToPassBroken
+            testFilesTouched = verification.testFilesTouched
+            self.verification = verification.method
+            verificationReason = verification.reason
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case before, after, failToPass = "fail_to_pass", stillFailing = "still_failing", passToPassBroken = "pass_to_pass_broken"
+            case testFilesTouched = "test_files_touched", verification, verificationReason = "verification_reason"
+        }
+
+        /// Reports written before these fields existed still read (every new field may be absent).
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            before = try c.decodeIfPresent(TestRun.self, forKey: .before)
+            after = try c.decodeIfPresent(TestRun.self, forKey: .after)
+            failToPass = try c.decodeIfPresent([String].self, forKey: .failToPass) ?? []
+            stillFailing = try c.decodeIfPresent([String].self, forKey: .stillFailing) ?? []
+            passToPassBroken = try c.decodeIfPresent([String].self, forKey: .passToPassBroken) ?? []
+            testFilesTouched = try c.decodeIfPresent([String].self, forKey: .testFilesTouched) ?? []
+            verification = try c.decodeIfPresent(VerificationMethod.self, forKey: .verification)
+            verificationReason = try c.decodeIfPresent(String.self, forKey: .verificationReason)
+        }
     }
 
     public struct UsageTotals: Sendable, Codable, Equatable {

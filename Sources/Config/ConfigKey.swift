@@ -18,6 +18,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case commandTimeout
     case actionMode
     case allowRunCommand
+    case failToPass
 
     /// What a value must look like.
     public enum Kind: Sendable, Equatable {
@@ -42,6 +43,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .commandTimeout: .seconds(Limits.commandTimeout)
         case .actionMode: .choice(["native", "constrained", "auto"])
         case .allowRunCommand: .bool
+        case .failToPass: .strings
         }
     }
 
@@ -50,7 +52,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     public var layers: Set<SettingsLayer> {
         switch self {
         case .apiKeyEnv, .allowRunCommand: [.commandLine, .editor]
-        case .testCommand, .maxSteps, .heavy: [.commandLine, .file, .editor, .commandArguments]
+        case .testCommand, .maxSteps, .heavy, .failToPass: [.commandLine, .file, .editor, .commandArguments]
         default: [.commandLine, .file, .editor]
         }
     }
@@ -61,6 +63,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .testCommand: "--test-cmd"
         case .modelUrl: "--model-url"
         case .allowRunCommand: "--allow-run-command"
+        case .failToPass: "--fail-to-pass"
         default: "--" + rawValue.map { $0.isUppercase ? "-" + $0.lowercased() : String($0) }.joined()
         }
     }
@@ -81,6 +84,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .commandTimeout: String(Int(Defaults.commandTimeout))
         case .actionMode: "constrained for the embedded model, auto otherwise"
         case .allowRunCommand: "false"
+        case .failToPass: "none: any test that failed before"
         }
     }
 
@@ -99,6 +103,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .commandTimeout: "Timeout for one test or command run, in seconds."
         case .actionMode: "How the model is asked for actions."
         case .allowRunCommand: "Allow the run_command tool (shell commands in the isolated copy)."
+        case .failToPass: "The tests that show the fix, in the runner's ids; all must pass for a verified patch."
         }
     }
 

@@ -16,6 +16,8 @@ public struct Settings: Sendable, Equatable {
     /// One of `ConfigKey.actionMode`'s choices.
     public var actionMode: String?
     public var allowRunCommand: Bool?
+    /// Test ids that show the fix (FAIL_TO_PASS).
+    public var failToPass: [String]?
 
     public init() {}
 
@@ -35,6 +37,7 @@ public struct Settings: Sendable, Equatable {
         merged.commandTimeout = other.commandTimeout ?? commandTimeout
         merged.actionMode = other.actionMode ?? actionMode
         merged.allowRunCommand = other.allowRunCommand ?? allowRunCommand
+        merged.failToPass = other.failToPass ?? failToPass
         return merged
     }
 
@@ -54,6 +57,7 @@ public struct Settings: Sendable, Equatable {
         case (.commandTimeout, .seconds(let v)): commandTimeout = v
         case (.actionMode, .string(let v)): actionMode = v
         case (.allowRunCommand, .bool(let v)): allowRunCommand = v
+        case (.failToPass, .strings(let v)): failToPass = v
         default: preconditionFailure("\(key) checked as \(key.kind) but got \(value)")
         }
     }

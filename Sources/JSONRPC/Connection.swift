@@ -1,6 +1,6 @@
 import JSONValue
 
-/// A JSON-RPC peer over a byte transport: decodes incoming frames into requests and notifications,
+/// A JSON-RPC peer over a byte transport (either `Framing`): decodes incoming frames into requests and notifications,
 /// answers what cannot be decoded, and matches responses to the requests this side sent.
 ///
 /// Incoming requests and notifications arrive, in order, on `incoming`; the owner answers requests with
@@ -16,7 +16,8 @@ public actor Connection {
     private nonisolated let incomingContinuation: AsyncStream<Incoming>.Continuation
     private nonisolated let transport: any ByteTransport
     private nonisolated let log: @Sendable (String) -> Void
-    private var decoder: FrameDecoder
+    private nonisolated let framing: Framing
+    private var decoder: MessageDecoder
     /// Requests this side sent and is waiting on, by id.
     private var pending: [RequestID: CheckedContinuation<Result<JSON, ResponseError>, Never>] = [:]
     private var nextOutgoingID = 1
@@ -24,12 +25,13 @@ public actor Connection {
     private var readTask: Task<Void, Never>?
 
     public init(
-        transport: any ByteTransport, maxMessageSize: Int = 64 << 20,
+        transport: any ByteTransport, framing: Framing = .contentLength, maxMessageSize: Int = 64 << 20,
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.transport = transport
+        self.framing = framing
         self.log = log
-        decoder = FrameDecoder(maxMessageSize: maxMessageSize)
+        decoder = MessageDecoder(framing, maxMessageSize: maxMessageSize)
         (incoming, incomingContinuation) = AsyncStream.makeStream(of: Incoming.self)
     }
 
@@ -53,7 +55,7 @@ public actor Connection {
     }
 
     public nonisolated func send(_ message: Message) {
-        transport.write(frame(message.json.serializedBytes()))
+        transport.write(framing.encode(message.json.serializedBytes()))
     }
 
     /// Sends a request and waits for its response. Cancelling the calling task sends `$/cancelRequest`

@@ -31,6 +31,7 @@ struct FixCommand: AsyncParsableCommand {
     @Option(help: help(.commandTimeout)) var commandTimeout: Double?
     @Option(help: help(.actionMode)) var actionMode: String?
     @Option(help: help(.contextSize)) var contextSize: Int?
+    @Option(name: .customLong("fail-to-pass"), parsing: .upToNextOption, help: help(.failToPass)) var failToPass: [String] = []
     @Option(help: "Write the patch here.") var out: String?
     @Option(help: "Write the JSON report here.") var report: String?
     @Option(help: "Write the trajectory journal (JSONL) here.") var trajectory: String?
@@ -56,6 +57,7 @@ struct FixCommand: AsyncParsableCommand {
             (.timeout, timeout.map(JSON.double)), (.commandTimeout, commandTimeout.map(JSON.double)),
             (.actionMode, actionMode.map(JSON.string)), (.contextSize, contextSize.map(JSON.int)),
             (.allowRunCommand, allowRunCommand ? JSON.bool(true) : nil),
+            (.failToPass, failToPass.isEmpty ? nil : JSON.array(failToPass.map(JSON.string))),
         ]
         var settings = Settings()
         for case let (key, value?) in given {
@@ -79,7 +81,7 @@ struct FixCommand: AsyncParsableCommand {
             issueText = issue ?? ""
         }
         // fixpoint.toml lives at the repository root, which --repo may lie below.
-        let root = (try? Repository.discover(from: repo).workdir) ?? repo
+        let root = (try? await Repository.discover(from: repo).workdir) ?? repo
         let plan: FixPlan
         do {
             let settings = try ConfigFile.read(in: root).settings.overlaid(by: commandLineSettings())

@@ -7,7 +7,7 @@ struct Fixpoint: AsyncParsableCommand {
         commandName: "fixpoint",
         abstract: "A language server that hosts a coding agent and hands back verified fixes.",
         version: FixpointVersion.string,
-        subcommands: [ServeCommand.self, FixCommand.self, EvalCommand.self, ModelCommand.self, DoctorCommand.self]
+        subcommands: [ServeCommand.self, ACPCommand.self, FixCommand.self, EvalCommand.self, ModelCommand.self, DoctorCommand.self]
     )
 
     /// Like ArgumentParser's own main, but bad usage exits 2 (the documented contract) instead of 64.
@@ -40,10 +40,4 @@ enum ExitCodes {
     static let notVerified: Int32 = 1
     static let usage: Int32 = 2
     static let unreachable: Int32 = 3
-}
-
-/// For subcommands whose issue has not landed: one line, exit 2.
-func notLandedYet(_ what: String) -> ExitCode {
-    printError("fixpoint: '\(what)' is not available yet in this version.")
-    return ExitCode(ExitCodes.usage)
 }

@@ -145,9 +145,19 @@ public enum JournalEntry: Sendable, Equatable {
     }
 
     public struct Verification: Codable, Sendable, Equatable {
+        /// The judging run's exit code; -1 when it could not run.
         public var exitCode: Int
+        /// Whether the patch is verified (docs/cli.md, "Verification"), not just the exit code.
         public var passed: Bool
-        enum CodingKeys: String, CodingKey { case exitCode = "exit_code", passed }
+        public var method: VerificationMethod? = nil
+        public var reason: String? = nil
+        public var failToPass: [String]? = nil
+        public var passToPassBroken: [String]? = nil
+        public var testFilesTouched: [String]? = nil
+        enum CodingKeys: String, CodingKey {
+            case exitCode = "exit_code", passed, method, reason, failToPass = "fail_to_pass", passToPassBroken = "pass_to_pass_broken"
+            case testFilesTouched = "test_files_touched"
+        }
     }
 
     public struct TrajectoryEnd: Codable, Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import Git
 import ModelClient
 
 /// Runs one call of the model's: through the registry on the tool executor (off Swift's cooperative
@@ -22,14 +23,20 @@ struct ToolDispatcher {
         -> (result: ToolResult, tests: TestRunner.Result?) {
         let step = telemetry.step
         let began = Date()
-        telemetry.emit(.toolCall, tool: call.name, summary: call.summary)
-        telemetry.journal(.toolCall(.init(name: call.name, arguments: call.arguments, id: call.id)))
         let tool = registry.tool(named: call.name)
+        var detail = ToolCallDetail(id: "t\(telemetry.trajectory)-\(step)-\(call.id)", arguments: call.arguments, role: tool?.role)
+        telemetry.emit(.toolCall, tool: call.name, summary: call.summary, call: detail)
+        telemetry.journal(.toolCall(.init(name: call.name, arguments: call.arguments, id: call.id)))
         var result: ToolResult
         do {
             let (registry, context) = (self.registry, try services.context(step: step, maxOutputBytes: outputLimit))
-            let output = try await withTaskExecutorPreference(ToolExecutor.shared) { () async throws(ToolError) -> String in
-                try await registry.call(name: call.name, arguments: call.arguments, in: context)
+            let capture = EditCapture(call, role: tool?.role, workspace: context.workspace)
+            let output: String
+            // The edited files' texts before and after, for faces that show each edit as a diff.
+            (output, detail.edits) = try await withTaskExecutorPreference(BlockingExecutor.shared) { () async throws(ToolError) -> (String, [FileChange]) in
+                let before = capture?.read()
+                let output = try await registry.call(name: call.name, arguments: call.arguments, in: context)
+                return (output, before.map { capture?.changes(since: $0) ?? [] } ?? [])
             }
             result = ToolResult(kind: .output, text: output)
             if let tool, let nudge = loopGuard.afterSuccess(tool, arguments: call.arguments, output: output, step: step) {
@@ -61,7 +68,9 @@ struct ToolDispatcher {
         telemetry.addToolTime(since: began)
         telemetry.journal(.observation(.init(name: call.name, bytes: result.text.utf8.count, sha256: SHA256.hex(result.text),
                                              head: String(result.text.prefix(200)), failed: result.failed)))
-        telemetry.emit(.observation, tool: call.name, summary: (result.failed ? "error: " : "") + result.text.firstLine)
+        detail.output = result.text
+        detail.failed = result.failed
+        telemetry.emit(.observation, tool: call.name, summary: (result.failed ? "error: " : "") + result.text.firstLine, call: detail)
         return (result, tests)
     }
 }

@@ -5,7 +5,7 @@ import ModelClient
 /// the faces, the journal, token usage, model and tool time, and how often a request's messages
 /// extended the previous request's exactly (prefix reuse). Used from the loop's task only.
 final class TrajectoryTelemetry {
-    private let trajectory: Int
+    let trajectory: Int
     private let maxSteps: Int
     private let journal: TrajectoryJournal
     private let onEvent: @Sendable (AgentEvent) -> Void
@@ -32,8 +32,10 @@ final class TrajectoryTelemetry {
         if let shown = AgentEvent.Kind(kind) { emit(shown, summary: detail) }
     }
 
-    func emit(_ kind: AgentEvent.Kind, tool: String? = nil, summary: String) {
-        onEvent(AgentEvent(kind: kind, step: step, maxSteps: maxSteps, tool: tool, summary: summary, elapsedS: elapsed))
+    func emit(_ kind: AgentEvent.Kind, tool: String? = nil, summary: String, call: ToolCallDetail? = nil) {
+        var event = AgentEvent(kind: kind, step: step, maxSteps: maxSteps, tool: tool, summary: summary, elapsedS: elapsed)
+        event.call = call
+        onEvent(event)
     }
 
     func journal(_ entry: JournalEntry) { journal.record(entry, trajectory: trajectory, step: step) }
@@ -66,6 +68,7 @@ final class TrajectoryTelemetry {
                                promptTokens: response.usage.promptTokens, completionTokens: response.usage.completionTokens,
                                cacheHitRate: hit, elapsedS: elapsed)
         event.tool = response.message.toolCalls.first?.name
+        event.reply = ModelReply(text: response.message.content ?? "", reasoning: response.message.reasoning ?? "")
         onEvent(event)
     }
 

@@ -26,7 +26,10 @@ enum TestRunner {
     }
 
     /// `hiding`: environment variables removed for the child (the model server's API key).
-    static func run(_ command: String, in directory: String, timeout: Double, hiding: [String] = []) async -> Result {
+    /// `listingPassingTests`: ask runners that name only failures by default to name passes too
+    /// (pytest's `-rp`), for the runs verification compares test by test.
+    static func run(_ command: String, in directory: String, timeout: Double, hiding: [String] = [],
+                    listingPassingTests: Bool = false) async -> Result {
         var spec = ProcessSpec.shell(command, workingDirectory: directory)
         spec.timeout = timeout
         // Python would otherwise write bytecode caches into the snapshot; harmless but noisy.
@@ -34,6 +37,10 @@ enum TestRunner {
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env["CI"] = env["CI"] ?? "1"
         for name in hiding { env[name] = nil }
+        if listingPassingTests {
+            // Before the user's own PYTEST_ADDOPTS, so a `-r` they set there still wins.
+            env["PYTEST_ADDOPTS"] = (["-rfEp"] + [env["PYTEST_ADDOPTS"]].compactMap { $0 }).joined(separator: " ")
+        }
         spec.environment = env
         do {
             let out = try await ChildProcess.run(spec)

@@ -13,6 +13,10 @@ enum CTestParser: TestOutputParser {
         while index < lines.count {
             let line = lines[index]
             index += 1
+            if line.contains("Test #"), line.contains(" Passed "), let rest = TriageText.after(line, ": ") {
+                digest.addPassed(String(rest.prefix { $0 != " " }))
+                continue
+            }
             guard line.contains("Test #"), line.contains("***") || line.contains("Failed"), !line.contains(" Passed "),
                 let rest = TriageText.after(line, ": ")
             else { continue }
@@ -33,6 +37,7 @@ enum CTestParser: TestOutputParser {
                 digest.addFailure(String(rest.prefix { $0 != " " }))
             }
         }
+        digest.listsPassing = true
         digest.summary = lines.filter { $0.contains("% tests passed") }.map { TriageText.trimmed($0) }
         return digest
     }

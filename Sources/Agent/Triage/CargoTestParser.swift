@@ -12,7 +12,9 @@ enum CargoTestParser: TestOutputParser {
         var digest = TestDigest(runner: "cargo test")
         let outputs = stdoutBlocks(lines)
         for (index, line) in lines.enumerated() {
-            if line.hasPrefix("test "), line.hasSuffix(" ... FAILED") {
+            if line.hasPrefix("test "), line.hasSuffix(" ... ok") {
+                digest.addPassed(String(line.dropFirst(5).dropLast(" ... ok".count)))
+            } else if line.hasPrefix("test "), line.hasSuffix(" ... FAILED") {
                 let name = String(line.dropFirst(5).dropLast(" ... FAILED".count))
                 digest.addFailure(name, message: outputs[name] ?? [])
             } else if line.hasPrefix("error[") || (line.hasPrefix("error: ") && !line.hasPrefix("error: test failed")) {
@@ -23,6 +25,7 @@ enum CargoTestParser: TestOutputParser {
                 if digest.errors.count < 20 { digest.errors.append(error) }
             }
         }
+        digest.listsPassing = true
         let results = lines.filter { $0.hasPrefix("test result: ") }
         let failed = results.filter { $0.hasPrefix("test result: FAILED") }
         digest.summary = (failed.isEmpty ? Array(results.suffix(1)) : failed).map(String.init)

@@ -13,7 +13,9 @@ enum GoTestParser: TestOutputParser {
         while index < lines.count {
             let line = lines[index]
             index += 1
-            if let rest = TriageText.after(line, "--- FAIL: ") {
+            if let rest = TriageText.after(line, "--- PASS: ") {
+                digest.addPassed(String(rest.prefix { $0 != " " }))
+            } else if let rest = TriageText.after(line, "--- FAIL: ") {
                 let name = String(rest.prefix { $0 != " " })
                 let indent = TriageText.indentation(line)
                 var message: [String] = []
@@ -33,6 +35,7 @@ enum GoTestParser: TestOutputParser {
         digest.failures.removeAll { parent in
             parent.message.isEmpty && names.contains { $0.hasPrefix(parent.name + "/") }
         }
+        digest.listsPassing = !digest.passed.isEmpty
         let packages = lines.filter(isPackageLine)
         let failing = packages.filter { $0.hasPrefix("FAIL") }.map { TriageText.trimmed($0.replacingOccurrences(of: "\t", with: " ")) }
         let passing = packages.filter { $0.hasPrefix("ok") }.count

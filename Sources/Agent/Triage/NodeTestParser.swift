@@ -27,6 +27,12 @@ enum NodeTestParser: TestOutputParser {
             let line = lines[index]
             let body = line.drop { $0 == " " }
             index += 1
+            if body.hasPrefix("ok ") {
+                var name = String(body.dropFirst("ok ".count).drop { $0.isNumber }.drop { $0 == " " })
+                if name.hasPrefix("- ") { name.removeFirst(2) }
+                if !name.contains(" # ") { digest.addPassed(name) }  // `# SKIP` / `# TODO` did not pass
+                continue
+            }
             guard body.hasPrefix("not ok ") else { continue }
             var name = String(body.dropFirst("not ok ".count).drop { $0.isNumber }.drop { $0 == " " })
             if name.hasPrefix("- ") { name.removeFirst(2) }
@@ -49,6 +55,7 @@ enum NodeTestParser: TestOutputParser {
             if yaml.contains(where: { $0.contains("failureType: 'subtestsFailed'") }) { continue }  // a parent suite
             digest.addFailure(name, message: message(fromYAML: yaml))
         }
+        digest.listsPassing = true
         let counts = ["tests", "pass", "fail", "cancelled", "skipped"].compactMap { key -> String? in
             lines.last { $0.hasPrefix("# \(key) ") }.map { String($0.dropFirst(2)) }
         }
@@ -117,6 +124,14 @@ enum NodeTestParser: TestOutputParser {
             }
             digest.addFailure(name, message: message)
         }
+        for line in lines {
+            let body = line.drop { $0 == " " }
+            guard body.hasPrefix("✔ ") else { continue }
+            var name = String(body.dropFirst(2))
+            if let paren = name.range(of: " (", options: .backwards), name.hasSuffix(")") { name = String(name[..<paren.lowerBound]) }
+            if !name.hasSuffix("# SKIP"), !name.contains(" # SKIP"), !name.contains(" # TODO") { digest.addPassed(name) }
+        }
+        digest.listsPassing = true
         // In the live part, suites that failed only because of children are ✖ too, with no message.
         if !lines.contains(where: { $0.hasPrefix("✖ failing tests") }) {
             if digest.failures.count > 1 { digest.failures.removeAll { $0.message.isEmpty } }

@@ -24,6 +24,17 @@ enum PytestParser: TestOutputParser {
         if digest.failures.isEmpty {
             for block in blocks { digest.addFailure(block.headline, message: block.message) }
         }
+        // Passing tests: `PASSED id` in the summary (`-rp`, `-rA`) or `id PASSED [ 40%]` lines (`-v`).
+        for line in lines {
+            if line.hasPrefix("PASSED ") {
+                let nodeID = TriageText.trimmed(line.dropFirst("PASSED ".count))
+                if !nodeID.contains(" ") { digest.addPassed(nodeID) }
+            } else if line.contains("::"), let range = line.range(of: " PASSED") {
+                let nodeID = TriageText.trimmed(line[..<range.lowerBound])
+                if !nodeID.contains(" ") { digest.addPassed(nodeID) }
+            }
+        }
+        digest.listsPassing = !digest.passed.isEmpty
         if let summary = lines.last(where: isSummary) {
             digest.summary = [TriageText.trimmed(summary.filter { $0 != "=" })]
         }

@@ -15,7 +15,13 @@ enum SwiftTestParser: TestOutputParser {
         while index < lines.count {
             let line = lines[index]
             index += 1
-            if line.hasPrefix("Test Case '"), line.contains("' failed") {
+            if line.hasPrefix("Test Case '"), line.contains("' passed") {
+                if let name = TriageText.between(line, "Test Case '", "' passed") { digest.addPassed(xcTestName(name)) }
+            } else if line.contains("Test "), line.contains(" passed after "), !line.contains("Test run with "),
+                let name = TriageText.between(line, "Test ", " passed after ")
+            {
+                digest.addPassed(name)
+            } else if line.hasPrefix("Test Case '"), line.contains("' failed") {
                 if let name = TriageText.between(line, "Test Case '", "' failed") { digest.addFailure(xcTestName(name)) }
             } else if let rest = TriageText.after(line, ": error: "), let separator = rest.range(of: " : ") {
                 // XCTest assertion: `/path/CalcTests.swift:12: error: CalcTests.testDivide : XCTAssertEqual failed: ...`
@@ -42,6 +48,7 @@ enum SwiftTestParser: TestOutputParser {
                 if digest.errors.count < 20 { digest.errors.append(TriageText.trimmed(line)) }
             }
         }
+        digest.listsPassing = true
         // `swift test` runs both libraries; a library that ran no tests only adds noise to the summary.
         var summary: [String] = []
         if let xc = lines.last(where: { $0.contains("Executed ") && $0.contains(" test") }), !xc.contains("Executed 0 tests") {

@@ -16,9 +16,22 @@ public struct TestDigest: Sendable, Equatable {
     public var failures: [Failure]
     public var summary: [String]
     public var errors: [String]
+    /// The tests the output names as passed, in the runner's own ids (the same ids `failures` uses).
+    public var passed: [String] = []
+    /// Whether this output names passing tests at all: cargo, node, swift and ctest always do; pytest
+    /// with `-rp`/`-v`, unittest with `-v` and go with `-v` do. Where not, a test that is not reported
+    /// failing in a completed run is taken to have passed (see `TestOutcomes`).
+    public var listsPassing = false
+    private var passedSet: Set<String> = []
 
     public init(runner: String, failures: [Failure] = [], summary: [String] = [], errors: [String] = []) {
         self.runner = runner; self.failures = failures; self.summary = summary; self.errors = errors
+    }
+
+    /// Records a passing test once (runners may print a name twice: live line and recap).
+    mutating func addPassed(_ name: String) {
+        guard !name.isEmpty, passedSet.insert(name).inserted else { return }
+        passed.append(name)
     }
 
     /// Adds a failure, merging messages when the same test is reported twice (e.g. XCTest's

@@ -23,6 +23,12 @@ enum UnittestParser: TestOutputParser {
             if let last = block.last(where: { !TriageText.trimmed($0).isEmpty }) { message.append(TriageText.trimmed(last)) }
             digest.addFailure(name, message: message)
         }
+        // `-v` prints one line per test: `test_x (module.Class.test_x) ... ok`.
+        for line in lines where line.hasSuffix(" ... ok") {
+            let name = TriageText.trimmed(line.dropLast(" ... ok".count))
+            if name.contains(" (") { digest.addPassed(name) }
+        }
+        digest.listsPassing = !digest.passed.isEmpty
         let summary = lines.filter { ($0.hasPrefix("Ran ") && $0.contains(" test")) || $0.hasPrefix("FAILED (") || $0 == "OK" || $0.hasPrefix("OK (") }
         digest.summary = summary.map { TriageText.trimmed($0) }
         return digest

@@ -1,0 +1,86 @@
+/// The rules that decide whether a patch is verified (docs/cli.md, "Verification"), as a pure
+/// function of the test runs before and after, so each rule is tested on its own.
+///
+/// - A patch that changes only test files is never verified.
+/// - Test by test (both runs readable): the target tests — the ones the user named, else the ones
+///   that failed before — must pass now (all named ones; at least one when none were named), and no
+///   test that passed before may fail now. Tests that failed before and still fail are listed, and
+///   do not block when none were named (an unrelated test that needs a printer).
+/// - Otherwise the exit code: the command must exit 0 now, and must have failed before unless the
+///   user named the tests (else nothing shows the fix).
+public enum VerificationRules {
+    /// `after` is nil when the judging run was not needed (a test-only patch).
+    public static func judge(before: TestOutcomes, after: TestOutcomes?, named: [String], testFilesTouched: [String],
+                             onlyTestsChanged: Bool) -> Verification {
+        let readable = before.isReadable && (after?.isReadable ?? false) && before.runner == after?.runner
+        let method: VerificationMethod = readable ? .tests : .exitCode
+        if onlyTestsChanged {
+            var v = Verification(verified: false, method: method,
+                                 reason: "The patch changes only test files (\(Verification.list(testFilesTouched))); a fix must change the code under test.")
+            v.testFilesTouched = testFilesTouched
+            return v
+        }
+        guard let after else {
+            return Verification(verified: false, method: .exitCode, reason: "The tests could not be run on the patched copy.")
+        }
+        var v = readable ? byTests(before: before, after: after, named: named) : byExitCode(before: before, after: after, named: named)
+        v.testFilesTouched = testFilesTouched
+        return v
+    }
+
+    static func byTests(before: TestOutcomes, after: TestOutcomes, named: [String]) -> Verification {
+        let targets = named.isEmpty ? before.failed.sorted() : named
+        if targets.isEmpty {
+            return Verification(verified: false, method: .tests, reason: "No test failed before the change, so no test shows the fix; "
+                                + "name the tests that show it (--fail-to-pass, failToPass in fixpoint.toml).")
+        }
+        var v = Verification(verified: false, method: .tests, reason: "")
+        v.failToPass = targets.filter { after.passes($0) }
+        v.stillFailing = targets.filter { !after.passes($0) }
+        v.passToPassBroken = broken(before: before, after: after, targets: targets)
+
+        let targetsMet = named.isEmpty ? !v.failToPass.isEmpty : v.stillFailing.isEmpty
+        v.verified = targetsMet && v.passToPassBroken.isEmpty
+        if !v.passToPassBroken.isEmpty {
+            v.reason = "\(v.passToPassBroken.count) test\(plural(v.passToPassBroken.count)) that passed before fail\(v.passToPassBroken.count == 1 ? "s" : "") now."
+        } else if !targetsMet {
+            v.reason = named.isEmpty
+                ? "None of the \(targets.count) test\(plural(targets.count)) that failed before pass\(targets.count == 1 ? "es" : "") now."
+                : "\(v.stillFailing.count) of the \(targets.count) named test\(plural(targets.count)) still do\(v.stillFailing.count == 1 ? "es" : "") not pass."
+        } else {
+            v.reason = "\(v.failToPass.count) test\(plural(v.failToPass.count)) that failed before pass\(v.failToPass.count == 1 ? "es" : "") now and no test that passed before fails"
+                + (v.stillFailing.isEmpty ? "." : "; \(v.stillFailing.count) that failed before still fail\(v.stillFailing.count == 1 ? "s" : "") (listed).")
+        }
+        return v
+    }
+
+    /// Tests that passed before and do not now: reported failing, missing from a run that lists
+    /// passing tests, or failing now without having failed before (where passing tests are not listed).
+    static func broken(before: TestOutcomes, after: TestOutcomes, targets: [String]) -> [String] {
+        var broken = before.passed.intersection(after.failed)
+        if after.listsPassing {
+            broken.formUnion(before.passed.subtracting(after.passed).subtracting(after.failed))
+        }
+        broken.formUnion(after.failed.subtracting(before.failed).filter { id in !targets.contains { TestID.same($0, id) } })
+        // A file that failed to load before is a target judged by its tests, not a broken test.
+        return broken.filter { id in !targets.contains { TestID.same($0, id) || TestID.contains($0, id) } }.sorted()
+    }
+
+    static func byExitCode(before: TestOutcomes, after: TestOutcomes, named: [String]) -> Verification {
+        let passesNow = after.exitCode == 0 && !after.timedOut
+        let failedBefore = before.exitCode != 0 || before.timedOut
+        let unread = "The test output could not be read test by test, so the exit code decided: "
+        if !passesNow {
+            return Verification(verified: false, method: .exitCode,
+                                reason: unread + (after.timedOut ? "the tests timed out." : "the test command exits \(after.exitCode)."))
+        }
+        if !failedBefore, named.isEmpty {
+            return Verification(verified: false, method: .exitCode,
+                                reason: unread + "the tests passed before the change too, so they do not show the fix.")
+        }
+        return Verification(verified: true, method: .exitCode,
+                            reason: unread + (failedBefore ? "the test command failed before (exit \(before.exitCode)) and exits 0 now." : "the test command exits 0."))
+    }
+
+    static func plural(_ n: Int) -> String { n == 1 ? "" : "s" }
+}
