@@ -1,6 +1,7 @@
 import Agent
 import ArgumentParser
 import Config
+import Eval
 import Foundation
 import Git
 import JSONValue
@@ -34,6 +35,7 @@ struct FixCommand: AsyncParsableCommand {
     @Option(name: .customLong("fail-to-pass"), parsing: .upToNextOption, help: help(.failToPass)) var failToPass: [String] = []
     @Option(help: "Write the patch here.") var out: String?
     @Option(help: "Write the JSON report here.") var report: String?
+    @Option(help: "Write the result as SARIF 2.1.0 here (the issue as a result, the patch as its fixes).") var sarif: String?
     @Option(help: "Write the trajectory journal (JSONL) here.") var trajectory: String?
     @Flag(help: "Print one JSON event per line on stdout (for CI).") var jsonEvents = false
     @Flag(help: help(.allowRunCommand)) var allowRunCommand = false
@@ -125,7 +127,7 @@ struct FixCommand: AsyncParsableCommand {
         watcher.cancel()
         progress.finish()
 
-        try write(outcome)
+        try write(outcome, issue: issueText, root: root)
         progress.summary(outcome, printPatch: out == nil)
         switch (outcome.failure, outcome.report.status) {
         case (.configuration?, _): throw ExitCode(ExitCodes.usage)
@@ -137,10 +139,14 @@ struct FixCommand: AsyncParsableCommand {
         }
     }
 
-    private func write(_ outcome: FixOutcome) throws {
+    private func write(_ outcome: FixOutcome, issue: String, root: String) throws {
         do {
             if let out { try outcome.report.patch.write(toFile: out, atomically: true, encoding: .utf8) }
             if let report { try (outcome.report.toJSON().prettyPrinted() + "\n").write(toFile: report, atomically: true, encoding: .utf8) }
+            if let sarif {
+                let log = SARIFReport.render(report: outcome.report, issue: issue, repositoryRoot: root)
+                try (log.prettyPrinted() + "\n").write(toFile: sarif, atomically: true, encoding: .utf8)
+            }
         } catch {
             printError("fixpoint: cannot write results: \(error.localizedDescription)")
             throw ExitCode(ExitCodes.usage)
