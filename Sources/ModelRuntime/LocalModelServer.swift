@@ -92,8 +92,11 @@ public final class LocalModelServer: Sendable {
         throw .neverHealthy(seconds: timeout, logTail: logTail())
     }
 
-    /// Stops the server (SIGTERM, then SIGKILL) and waits until it is gone.
-    public func stop() async { await process.terminate(grace: 5) }
+    /// Stops the server (SIGTERM, then SIGKILL) and waits until it is gone. The grace is short on
+    /// purpose: llama-server keeps nothing worth a clean exit (no slot files unless asked), and
+    /// mid-generation on a busy CPU it can take seconds to notice SIGTERM; an editor that closed
+    /// the language server expects it gone within 2 s.
+    public func stop() async { await process.terminate(grace: 0.5) }
 
     public func logTail(lines: Int = 15) -> String {
         let text = (try? String(contentsOfFile: process.logPath, encoding: .utf8)) ?? ""
