@@ -9,7 +9,7 @@ import Runs
 
 extension FixpointServer {
     /// `workspace/executeCommand`. Each command takes one object argument (`arguments[0]`).
-    func executeCommand(id: RequestID, params: JSON?) {
+    func executeCommand(id: RequestID, params: JSON?) async {
         let p = Params(params, path: "params")
         do throws(ResponseError) {
             let command = try p.string("command")
@@ -19,9 +19,10 @@ extension FixpointServer {
             }
             let args = p.nested("arguments[0]", argument)
             switch command {
-            case "fixpoint.fixIssue": try startFix(requestID: id, args: args, workDoneToken: p.optional("workDoneToken"))
+            case "fixpoint.fixIssue": try await startFix(requestID: id, args: args, workDoneToken: p.optional("workDoneToken"))
             case "fixpoint.cancel": connection.reply(to: id, .success(try cancelRuns(args)))
             case "fixpoint.applyFix": try applyFix(id: id, args)
+            case "fixpoint.proposedDiff": connection.reply(to: id, .success(try proposedDiff(args)))
             default:
                 throw .invalidParams("params.command", "unknown command '\(command)' (known: \(Self.commands.joined(separator: ", ")))")
             }
@@ -60,7 +61,7 @@ extension FixpointServer {
     // MARK: fixpoint.fixIssue
 
     /// Validates the arguments on the request path, then starts the run on the run service.
-    func startFix(requestID: RequestID, args: Params, workDoneToken: JSON?) throws(ResponseError) {
+    func startFix(requestID: RequestID, args: Params, workDoneToken: JSON?) async throws(ResponseError) {
         let issue = try args.string("issue")
         guard !issue.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw .invalidParams(args.path + ".issue", "must describe the issue; it is empty")
@@ -72,7 +73,7 @@ extension FixpointServer {
         }
         // The agent works on the whole repository: paths of unsaved buffers and of the result are
         // relative to its root, which may lie above the folder the editor opened.
-        let folder = Self.repositoryFolder(containing: workspaceFolder)
+        let folder = await Self.repositoryFolder(containing: workspaceFolder)
         // Editor settings, then the folder's fixpoint.toml, then the command's own arguments.
         var plan: FixPlan
         do throws(ConfigError) {
@@ -84,6 +85,7 @@ extension FixpointServer {
             if case .missingTestCommand = error.problem { throw .invalidParams(args.path + ".testCommand", error.reason) }
             throw ResponseError(error)
         }
+        if plan.request.sandbox.approveCommands { plan.request.commandApproval = CommandApproval.asker(connection) }
         var openVersions: [DocumentURI: Int] = [:]
         for (docURI, document) in documents.documents {
             guard let relative = folder.relativePath(of: docURI) else { continue }
@@ -106,8 +108,8 @@ extension FixpointServer {
 
     /// The repository that holds `folder`, as a folder of its own (the folder itself when it is the
     /// repository's root, or in no repository — the run then reports why).
-    static func repositoryFolder(containing folder: WorkspaceFolder) -> WorkspaceFolder {
-        let root = RunService.repositoryRoot(containing: folder.path)
+    static func repositoryFolder(containing folder: WorkspaceFolder) async -> WorkspaceFolder {
+        let root = await RunService.repositoryRoot(containing: folder.path)
         guard root != folder.path else { return folder }
         return WorkspaceFolder(uri: DocumentURI(path: root), name: folder.name, path: root)
     }
@@ -130,14 +132,15 @@ extension FixpointServer {
         switch end {
         case .cancelled:
             runStarts[runID] = nil
-            progress.end("cancelled")
+            progress.end("cancelled", outcome: .cancelled)
             connection.reply(to: requestID, .failure(.cancelled("Fixpoint \(runID) was cancelled; nothing was changed")))
         case .finished(let run):
-            progress.end(run.outcome.report.summaryLine)
+            progress.end(run.outcome.report.summaryLine, outcome: .finished(run.outcome.report.status))
             // Keep editor state only for runs the service still keeps for a later apply.
             let kept = Set(runs.finishedRuns)
             runStarts = runStarts.filter { kept.contains($0.key) || runs.isActive($0.key) }
-            if !run.outcome.changes.isEmpty { await offer(run) }
+            // Editor integrations that preview the diff themselves apply it with fixpoint.applyFix.
+            if !run.outcome.changes.isEmpty, !integration.previewEdits { await offer(run) }
             connection.reply(to: requestID, .success(run.outcome.report.toJSON()))
         }
     }

@@ -11,7 +11,7 @@ import Runs
 /// Messages are handled in arrival order on this actor (document changes, configuration and lifecycle
 /// must not race); agent runs go to their own tasks so other requests are answered while a run goes on.
 public actor FixpointServer {
-    public static let commands = ["fixpoint.fixIssue", "fixpoint.cancel", "fixpoint.applyFix"]
+    public static let commands = ["fixpoint.fixIssue", "fixpoint.cancel", "fixpoint.applyFix", "fixpoint.proposedDiff"]
 
     nonisolated let connection: Connection
     /// Starts, cancels and applies runs; the server keeps only what LSP adds to a run, below.
@@ -20,6 +20,8 @@ public actor FixpointServer {
 
     var lifecycle = Lifecycle.waitingForInitialize
     var capabilities = ClientCapabilities()
+    /// What an editor integration asked for in `initializationOptions` (EditorIntegration.swift).
+    var integration = EditorIntegration()
     var folders: [WorkspaceFolder] = []
     /// `initializationOptions` overlaid with every `workspace/didChangeConfiguration` since.
     var editorSettings = Settings()
@@ -50,7 +52,7 @@ public actor FixpointServer {
         for await message in connection.incoming {
             switch message {
             case .request(let id, let method, let params):
-                handleRequest(id: id, method: method, params: params)
+                await handleRequest(id: id, method: method, params: params)
             case .notification("exit", _):
                 return await stop()
             case .notification(let method, let params):
@@ -66,12 +68,14 @@ public actor FixpointServer {
         let tasks = Array(runTasks.values)
         runs.cancelAll()
         for task in tasks { await task.value }
+        await runs.stop()  // also removes the bases kept for fixpoint.applyFix
         return code
     }
 
     // MARK: Dispatch
 
-    private func handleRequest(id: RequestID, method: String, params: JSON?) {
+    /// Awaited by `serve` before the next message, so messages are still handled in arrival order.
+    private func handleRequest(id: RequestID, method: String, params: JSON?) async {
         if let refusal = lifecycle.refusal(ofRequest: method) {
             connection.reply(to: id, .failure(refusal))
             return
@@ -83,7 +87,7 @@ public actor FixpointServer {
             runs.cancelAll()
             connection.reply(to: id, .success(.null))
         case "textDocument/codeAction": answer(id) { () throws(ResponseError) in try codeActions(params) }
-        case "workspace/executeCommand": executeCommand(id: id, params: params)
+        case "workspace/executeCommand": await executeCommand(id: id, params: params)
         default: connection.reply(to: id, .failure(.methodNotFound(method)))
         }
     }
@@ -127,6 +131,7 @@ public actor FixpointServer {
         let p = Params(params, path: "params")
         editorSettings = try readEditorSettings(p.optional("initializationOptions"), at: "params.initializationOptions")
         capabilities = ClientCapabilities(p.optional("capabilities"))
+        integration = try EditorIntegration(initializationOptions: p.optional("initializationOptions"))
         if let list = p.optional("workspaceFolders")?.arrayValue {
             folders = []
             for (index, item) in list.enumerated() { folders.append(try Self.folder(p.nested("workspaceFolders[\(index)]", item))) }

@@ -26,8 +26,26 @@ struct RunProgress: Sendable {
         logLine("\(runID) \(message)")
     }
 
-    func end(_ message: String) {
+    /// How a run ended, as `fixpoint/step`'s `run_end` names it.
+    enum Outcome: Sendable {
+        case cancelled
+        case finished(RunReport.Status)
+
+        var name: String {
+            switch self {
+            case .cancelled: "cancelled"
+            case .finished(let status): status.rawValue
+            }
+        }
+    }
+
+    func end(_ message: String, outcome: Outcome) {
         progress(["kind": "end", "message": .string(message)])
+        // Mirrored for clients without `$/progress` (and for Neovim, which drops the -32800 answer
+        // of a cancelled request without calling its handler): the one place the end is always seen.
+        connection.notify("fixpoint/step", [
+            "runId": .string(runID), "kind": "run_end", "outcome": .string(outcome.name), "summary": .string(message),
+        ])
         logLine("\(runID) finished: \(message)")
     }
 

@@ -54,7 +54,8 @@ public enum Message: Sendable, Equatable {
         if let rawID, id == nil, !rawID.isNull || object["method"] != nil {
             return fail("'id' must be an integer or a string")
         }
-        let params = object["params"]
+        // `"params": null` counts as absent: Emacs 28's jsonrpc.el (eglot 1.9) sends it with `shutdown`.
+        let params = object["params"].flatMap { $0.isNull ? Optional<JSON>.none : $0 }  // not `nil`: JSON is ExpressibleByNilLiteral
         if let params, params.objectValue == nil, params.arrayValue == nil {
             return fail("'params' must be an object or an array")
         }

@@ -36,6 +36,8 @@ private let fixParams: JSON = ["command": "fixpoint.fixIssue", "arguments": [["i
         #expect(error.code == -32800)
         let end = try await client.waitFor("$/progress") { $0["value"]?["kind"] == "end" }
         #expect(end["value"]?["message"] == "cancelled")
+        let mirrored = try await client.waitFor("fixpoint/step") { $0["kind"] == "run_end" }
+        #expect(mirrored["outcome"] == "cancelled")
 
         let none = try await client.request("workspace/executeCommand", ["command": "fixpoint.cancel"])
         #expect(none == ["cancelled": []])

@@ -51,7 +51,9 @@ private func answering(applied: Bool) -> @Sendable (String, JSON?) -> Result<JSO
         #expect(progress[1]["message"]?.stringValue?.hasPrefix("step 1/300 · read_file · read a.txt · 120 tok · cache 50%") == true)
         #expect(progress.last?["message"]?.stringValue?.hasPrefix("verified fix") == true)
         let steps = client.messages("fixpoint/step")
-        #expect(steps.count == 2)
+        #expect(steps.count == 3)
+        // The end is mirrored for clients without $/progress.
+        #expect(steps.last == ["runId": "run-1", "kind": "run_end", "outcome": "verified", "summary": progress.last?["message"] ?? .null])
         #expect(steps.first?["runId"] == "run-1")
         #expect(steps.first?["tool"] == "read_file")
         #expect(steps.first?["cacheHitRate"] == 0.5)

@@ -9,6 +9,8 @@ private func decode(_ text: String) -> Result<Message, Message.DecodingFailure> 
         #expect(try decode(#"{"jsonrpc":"2.0","id":1,"method":"m","params":{"a":1}}"#).get() == .request(id: .int(1), method: "m", params: ["a": 1]))
         #expect(try decode(#"{"jsonrpc":"2.0","id":"x","method":"m"}"#).get() == .request(id: .string("x"), method: "m", params: nil))
         #expect(try decode(#"{"jsonrpc":"2.0","method":"n","params":[1]}"#).get() == .notification(method: "n", params: [1]))
+        // Emacs 28's jsonrpc.el sends `"params": null` (eglot 1.9's shutdown): the same as no params.
+        #expect(try decode(#"{"jsonrpc":"2.0","id":5,"method":"shutdown","params":null}"#).get() == .request(id: .int(5), method: "shutdown", params: nil))
         #expect(try decode(#"{"jsonrpc":"2.0","id":3,"result":null}"#).get() == .response(id: .int(3), result: .null))
         #expect(try decode(#"{"jsonrpc":"2.0","id":4,"error":{"code":-32601,"message":"no"}}"#).get()
             == .errorResponse(id: .int(4), error: ResponseError(code: -32601, message: "no")))

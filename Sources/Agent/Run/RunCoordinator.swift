@@ -2,6 +2,7 @@ import Foundation
 import Git
 import JSONValue
 import ModelClient
+import Sandbox
 
 /// Runs the trajectories of one fix (one, or several in parallel for heavy mode), verifies each
 /// patch on a clean copy of the base, picks the result and writes the report.
@@ -10,6 +11,7 @@ struct RunCoordinator {
     let options: RunOptions
     let base: Snapshot
     let model: ModelConnection
+    let sandbox: Sandbox
     let journal: TrajectoryJournal
     let onEvent: @Sendable (AgentEvent) -> Void
     let started: Date
@@ -32,10 +34,10 @@ struct RunCoordinator {
     func run() async -> FixOutcome {
         // tests.before: on the base exactly as the user has it; verification compares against it.
         let baseline = await PatchVerifier.recordBaseline(base: base, testCommand: request.testCommand,
-                                                          commandTimeout: request.commandTimeout, hiding: model.secretEnvironment)
+                                                          commandTimeout: request.commandTimeout, sandbox: sandbox)
         let before = baseline.run
         let verifier = PatchVerifier(base: base, testCommand: request.testCommand, commandTimeout: request.commandTimeout,
-                                     hiddenEnvironment: model.secretEnvironment, named: request.failToPass, baseline: baseline)
+                                     sandbox: sandbox, named: request.failToPass, baseline: baseline)
         journal.record(.testsBefore(.init(exitCode: Int(before.exitCode), durationS: before.durationS)))
         onEvent(AgentEvent(kind: .testsBefore, step: 0, maxSteps: request.maxSteps,
                            summary: before.passed ? "tests pass before any change" : "tests fail before any change (exit \(before.exitCode))"))
@@ -77,34 +79,38 @@ struct RunCoordinator {
         // A single run works in the base snapshot itself; parallel runs each get their own copy.
         let snapshot: Snapshot
         if count == 1 { snapshot = base } else {
-            guard let fork = try? await runBlocking({ try base.fork() }) else { return nil }
+            guard let fork = try? await base.fork() else { return nil }
             snapshot = fork
         }
-        defer { if count > 1 { Task.detached { snapshot.remove() } } }
         let seed = index
         var settings = TrajectorySettings(
             index: index, seed: seed, issue: request.issue, testCommand: request.testCommand,
             maxSteps: request.maxSteps, maxTokensPerStep: request.maxTokensPerStep, tokenBudget: request.tokenBudget,
             deadline: request.timeLimit.map { started.timeIntervalSinceReferenceDate + $0 },
             contextSize: model.contextSize, actionMode: options.actionMode ?? model.defaultActionMode, model: model.modelName,
-            temperature: options.temperature ?? (count > 1 ? 0.7 : 0.2), allowRunCommand: request.allowRunCommand,
-            commandTimeout: request.commandTimeout)
+            temperature: options.temperature ?? (count > 1 ? 0.7 : 0.2), allowRunCommand: request.allowRunCommand && sandbox.runCommandRefusal == nil,
+            commandTimeout: request.commandTimeout, sandbox: sandbox)
         settings.testsFailedBefore = testsFailedBefore
-        settings.hiddenEnvironment = model.secretEnvironment
+        settings.commandApproval = request.commandApproval
         let loop = AgentLoop(settings: settings, model: model.model, snapshot: snapshot, journal: journal, onEvent: onEvent)
         let outcome = await loop.run(issueMessage: issueMessage)
 
-        let patch = (try? await runBlocking { try snapshot.diff() }) ?? ""
-        let files = (try? await runBlocking { try snapshot.changedFiles() }) ?? []
+        let patch = (try? await snapshot.diff()) ?? ""
+        let files = (try? await snapshot.changedFiles()) ?? []
         var judgement: PatchVerifier.Judgement?
         // Verify whenever something changed, unless the run was cancelled: on a fresh copy of the base.
         if !patch.isEmpty, outcome.endReason != .cancelled, !Task.isCancelled {
             judgement = await verify(patch: patch, with: verifier, trajectory: index, step: outcome.steps)
         }
-        let changes = files.map { path in
-            FileChange(path: path, before: (try? base.baseContent(of: path)) ?? nil,
-                       after: try? String(contentsOfFile: snapshot.directory + "/" + path, encoding: .utf8))
+        let base = self.base
+        let changes = await runBlocking {
+            files.map { path in
+                FileChange(path: path, before: (try? base.baseContent(of: path)) ?? nil,
+                           after: try? String(contentsOfFile: snapshot.directory + "/" + path, encoding: .utf8))
+            }
         }
+        // A parallel trajectory's copy is removed before it reports back; a single one works in the base.
+        if count > 1 { await snapshot.remove() }
         return Finished(index: index, seed: seed, outcome: outcome, patch: patch, files: files, after: judgement?.run,
                         verification: judgement?.verification, changes: changes, patchSHA256: patch.isEmpty ? nil : SHA256.hex(patch))
     }
@@ -120,10 +126,8 @@ struct RunCoordinator {
         return judgement
     }
 
-    static func removeOffPool(_ snapshot: Snapshot) async { _ = try? await runBlocking { snapshot.remove() } }
-
     static func fileTree(_ root: String) async -> String {
-        (try? await runBlocking { FileTree.render(root: root, maxEntries: 60) }) ?? "(unreadable)"
+        await runBlocking { FileTree.render(root: root, maxEntries: 60) }
     }
 
     /// Picks one trajectory: verified first, then the patch most trajectories agree on, then fewest steps.
@@ -167,6 +171,7 @@ struct RunCoordinator {
                                  patchSHA256: f.patchSHA256, selected: f.index == chosen.index)
         }
         report.timing.wallS = Date().timeIntervalSince(started)
+        report.sandbox = sandbox.summary(runCommandAsked: request.allowRunCommand)
 
         var outcome = FixOutcome(report: report, changes: chosen.changes,
                                  failure: chosen.outcome.modelUnreachable && chosen.patch.isEmpty ? .modelUnreachable : nil)
@@ -177,8 +182,7 @@ struct RunCoordinator {
         if options.applyToUserTree, chosen.status != .verified {
             outcome.applyError = chosen.patch.isEmpty ? "there is no patch to apply" : "the patch was not verified, so it was not applied"
         } else if options.applyToUserTree {
-            let (patch, base) = (chosen.patch, self.base)
-            do { outcome.appliedFiles = try await runBlocking { try applyToUserRepository(patch: patch, snapshot: base) } } catch {
+            do { outcome.appliedFiles = try await base.applyToUserRepository(patch: chosen.patch) } catch {
                 outcome.applyError = "\(error)"
             }
         }
@@ -189,5 +193,14 @@ struct RunCoordinator {
                            promptTokens: report.usage.promptTokens, completionTokens: report.usage.completionTokens,
                            elapsedS: report.timing.wallS))
         return outcome
+    }
+}
+
+extension Sandbox {
+    /// The report's `sandbox` section.
+    func summary(runCommandAsked: Bool) -> RunReport.SandboxSummary {
+        let runCommand = !runCommandAsked ? "disabled" : runCommandRefusal.map { "refused: \($0)" } ?? "enabled"
+        return RunReport.SandboxSummary(policy: settings.policy.rawValue, sandboxed: confinement.isSandboxed,
+                                        detail: confinement.summary, runCommand: runCommand)
     }
 }
