@@ -15,6 +15,11 @@ public enum Bubblewrap {
     public static let pathVariable = "FIXPOINT_BWRAP"
 
     private static let cache = Mutex<[String: Availability]>([:])
+    /// Executables that work only without the options bubblewrap 0.8 added.
+    private static let legacyPaths = Mutex<Set<String>>([])
+
+    /// Whether `path` needs the arguments of bubblewrap before 0.8 (known after `probe`).
+    static func isLegacy(_ path: String) -> Bool { legacyPaths.withLock { $0.contains(path) } }
 
     /// `configured`: a path from the settings; else `FIXPOINT_BWRAP`; else `bwrap` on PATH.
     public static func probe(configured: String? = nil) async -> Availability {
@@ -30,7 +35,16 @@ public enum Bubblewrap {
     }
 
     private static func run(_ path: String) async -> Availability {
-        let arguments = BubblewrapArguments(workspace: "/", readOnlyInside: [], hidden: [], tmpBytes: 1 << 20, workingDirectory: "/")
+        let modern = await run(path, legacy: false)
+        guard case .unavailable(let reason, _) = modern, reason.contains("Unknown option") else { return modern }
+        let legacy = await run(path, legacy: true)
+        if case .available = legacy { legacyPaths.withLock { _ = $0.insert(path) } }
+        return legacy
+    }
+
+    private static func run(_ path: String, legacy: Bool) async -> Availability {
+        let arguments = BubblewrapArguments(workspace: "/", readOnlyInside: [], hidden: [], tmpBytes: 1 << 20, workingDirectory: "/",
+                                            legacy: legacy)
         var spec = ProcessSpec(executable: path, arguments: arguments.make(command: ["/bin/sh", "-c", "exit 0"]))
         spec.mergeStderr = true
         spec.timeout = 20

@@ -7,6 +7,10 @@ struct BubblewrapArguments {
     var hidden: [SecretPaths.Hidden]
     var tmpBytes: UInt64
     var workingDirectory: String
+    /// bubblewrap before 0.8 (Ubuntu 22.04 has 0.6) knows neither `--disable-userns` nor `--size`:
+    /// without them nested user namespaces stay possible (still without capabilities outside) and
+    /// the private /tmp has no size cap (each file still has the file-size limit).
+    var legacy = false
     /// HOME inside the sandbox: a folder in its private /tmp.
     static let home = "/tmp/home"
 
@@ -18,11 +22,13 @@ struct BubblewrapArguments {
             // The whole tree dies with Fixpoint; a new session so the command can't reach our terminal.
             "--die-with-parent", "--new-session",
             // No capabilities inside, and no nested user namespaces to get new ones from.
-            "--cap-drop", "ALL", "--disable-userns",
+            "--cap-drop", "ALL",
+        ] + (legacy ? [] : ["--disable-userns"]) + [
             "--ro-bind", "/", "/",
             "--dev", "/dev",
             "--proc", "/proc",
-            "--size", String(tmpBytes), "--tmpfs", "/tmp",
+        ] + (legacy ? [] : ["--size", String(tmpBytes)]) + [
+            "--tmpfs", "/tmp",
             "--dir", Self.home,
             "--tmpfs", "/var/tmp",
         ]

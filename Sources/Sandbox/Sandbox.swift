@@ -74,7 +74,7 @@ public struct Sandbox: Sendable {
             let arguments = BubblewrapArguments(
                 workspace: workspace, readOnlyInside: FileManager.default.fileExists(atPath: gitDir) ? [gitDir] : [],
                 hidden: SecretPaths.existing(home: realHome, extra: settings.hiddenPaths), tmpBytes: settings.limits.tmpBytes,
-                workingDirectory: workspace)
+                workingDirectory: workspace, legacy: Bubblewrap.isLegacy(bubblewrap ?? ""))
             spec = ProcessSpec(executable: bubblewrap ?? "bwrap", arguments: arguments.make(command: ["/bin/sh", "-c", command]))
             spec.environment = SandboxEnvironment.build(parent: parent, extra: settings.environment, home: BubblewrapArguments.home,
                                                         realHome: realHome, tmp: "/tmp")

@@ -68,6 +68,25 @@ import Testing
         }
     }
 
+    @Test func bubblewrapBefore08IsUsedWithoutTheOptionsItLacks() async throws {
+        try await requireBubblewrap()
+        let f = try SandboxFixture(); defer { f.remove() }
+        let real = try #require(Bubblewrap.findOnPath("bwrap", path: ProcessInfo.processInfo.environment["PATH"]))
+        // Ubuntu 22.04's bubblewrap 0.6 stops at the options 0.8 added.
+        let old = f.root + "/bwrap-0.6"
+        try """
+            #!/bin/sh
+            for a in "$@"; do case "$a" in --disable-userns|--size) echo "bwrap: Unknown option $a" >&2; exit 1;; esac; done
+            exec '\(real)' "$@"
+            """.write(toFile: old, atomically: false, encoding: .utf8)
+        chmod(old, 0o755)
+        let sandbox = try await f.sandbox(.standard, bubblewrapPath: old)
+        #expect(sandbox.confinement == .bubblewrap)
+        #expect(Bubblewrap.isLegacy(old))
+        let run = await f.run(sandbox, "touch /etc/fixpoint-probe 2>&1; echo ran")
+        #expect(run.output.contains("Read-only file system") && run.output.contains("ran"), "\(run.output)")
+    }
+
     @Test func policiesParse() throws {
         #expect(try SandboxPolicy.parse("STRICT") == .strict)
         #expect(throws: SandboxConfigurationError.unknownPolicy("loose")) { try SandboxPolicy.parse("loose") }
