@@ -41,10 +41,12 @@ let package = Package(
         .target(name: "FixpointServer", dependencies: ["Config", "LSP", "JSONRPC", "Agent", "Git", "Runs"], swiftSettings: strict),
         // The Agent Client Protocol face (`fixpoint acp`): sessions, prompt turns, tool-call updates.
         .target(name: "ACPServer", dependencies: ["Config", "JSONRPC", "JSONValue", "Agent", "Git", "Runs"], swiftSettings: strict),
+        // Task sets in SWE-bench's format, independent judging, and the reports (JSON, JUnit, HTML).
+        .target(name: "Eval", dependencies: ["Agent", "Config", "ChildProcess", "JSONValue"], swiftSettings: strict),
         .executableTarget(
             name: "fixpoint",
             dependencies: [
-                "FixpointServer", "ACPServer", "Runs", "Agent", "Config", "ModelClient", "ModelRuntime", "Git", "ChildProcess",
+                "FixpointServer", "ACPServer", "Runs", "Agent", "Config", "Eval", "ModelClient", "ModelRuntime", "Git", "ChildProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -36,7 +36,7 @@ public actor ACPServer {
         await connection.start()
         for await message in connection.incoming {
             switch message {
-            case .request(let id, let method, let params): handleRequest(id: id, method: method, params: params)
+            case .request(let id, let method, let params): await handleRequest(id: id, method: method, params: params)
             case .notification(let method, let params): handleNotification(method: method, params: params)
             }
         }
@@ -44,18 +44,20 @@ public actor ACPServer {
         let turns = sessions.values.compactMap { $0.turn?.task }
         runs.cancelAll()
         for turn in turns { await turn.value }
+        await runs.stop()  // removes the snapshots kept for a later apply
         return 0
     }
 
     // MARK: Dispatch
 
-    private func handleRequest(id: RequestID, method: String, params: JSON?) {
+    /// Awaited before the next message, so messages are still handled in arrival order.
+    private func handleRequest(id: RequestID, method: String, params: JSON?) async {
         let p = Params(params, path: "params")
         do throws(ResponseError) {
             switch method {
             case "initialize": connection.reply(to: id, .success(initialize(p)))
             case "authenticate": connection.reply(to: id, .success([:]))  // nothing to authenticate
-            case "session/new": connection.reply(to: id, .success(try newSession(p)))
+            case "session/new": connection.reply(to: id, .success(try await newSession(p)))
             case "session/set_mode": connection.reply(to: id, .success(try setMode(p)))
             case "session/prompt": try startPrompt(id: id, p)
             default: throw .methodNotFound(method)
@@ -97,7 +99,7 @@ public actor ACPServer {
         ]
     }
 
-    private func newSession(_ p: Params) throws(ResponseError) -> JSON {
+    private func newSession(_ p: Params) async throws(ResponseError) -> JSON {
         let cwd = try p.string("cwd")
         var isDirectory: ObjCBool = false
         guard cwd.hasPrefix("/") else { throw .invalidParams("params.cwd", "must be an absolute path, got '\(cwd)'") }
@@ -107,7 +109,7 @@ public actor ACPServer {
         let servers = p.optional("mcpServers")?.arrayValue ?? []
         let id = "session-\(nextSession)"
         nextSession += 1
-        let repository = RunService.repositoryRoot(containing: cwd)
+        let repository = await RunService.repositoryRoot(containing: cwd)
         sessions[id] = ACPSession(id: id, cwd: cwd, repository: repository)
         var result: [String: JSON] = ["sessionId": .string(id), "modes": SessionMode.state(current: .ask)]
         if !servers.isEmpty {

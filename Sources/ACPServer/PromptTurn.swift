@@ -204,6 +204,6 @@ extension ACPServer {
     }
 
     private func readFromDisk(_ path: String) async -> String? {
-        try? await runBlocking { FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) } }
+        await runBlocking { FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) } }
     }
 }

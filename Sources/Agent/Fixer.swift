@@ -29,9 +29,9 @@ public struct FixOutcome: Sendable {
     public var applyError: String?
     /// Share of consecutive model requests whose messages extended the previous request exactly.
     public var prefixReuse: Double?
-    /// The run's base snapshot, kept when `RunOptions.retainBase` asks for it, so the result can later
-    /// be written to the user's tree through the Git layer's safe apply. Dropping it removes the folder.
-    public var retainedBase: Snapshot?
+    /// The patch and its base, kept when `RunOptions.retainBase` asks for it, so the result can later be
+    /// written to the user's tree through the Git layer's safe apply. Its holder applies or discards it.
+    public var pendingApply: PendingApply?
 
     public init(report: RunReport, changes: [FileChange], failure: Failure? = nil) {
         self.report = report; self.changes = changes; self.failure = failure

@@ -9,7 +9,7 @@ import Runs
 
 extension FixpointServer {
     /// `workspace/executeCommand`. Each command takes one object argument (`arguments[0]`).
-    func executeCommand(id: RequestID, params: JSON?) {
+    func executeCommand(id: RequestID, params: JSON?) async {
         let p = Params(params, path: "params")
         do throws(ResponseError) {
             let command = try p.string("command")
@@ -19,7 +19,7 @@ extension FixpointServer {
             }
             let args = p.nested("arguments[0]", argument)
             switch command {
-            case "fixpoint.fixIssue": try startFix(requestID: id, args: args, workDoneToken: p.optional("workDoneToken"))
+            case "fixpoint.fixIssue": try await startFix(requestID: id, args: args, workDoneToken: p.optional("workDoneToken"))
             case "fixpoint.cancel": connection.reply(to: id, .success(try cancelRuns(args)))
             case "fixpoint.applyFix": try applyFix(id: id, args)
             case "fixpoint.proposedDiff": connection.reply(to: id, .success(try proposedDiff(args)))
@@ -61,7 +61,7 @@ extension FixpointServer {
     // MARK: fixpoint.fixIssue
 
     /// Validates the arguments on the request path, then starts the run on the run service.
-    func startFix(requestID: RequestID, args: Params, workDoneToken: JSON?) throws(ResponseError) {
+    func startFix(requestID: RequestID, args: Params, workDoneToken: JSON?) async throws(ResponseError) {
         let issue = try args.string("issue")
         guard !issue.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw .invalidParams(args.path + ".issue", "must describe the issue; it is empty")
@@ -73,7 +73,7 @@ extension FixpointServer {
         }
         // The agent works on the whole repository: paths of unsaved buffers and of the result are
         // relative to its root, which may lie above the folder the editor opened.
-        let folder = Self.repositoryFolder(containing: workspaceFolder)
+        let folder = await Self.repositoryFolder(containing: workspaceFolder)
         // Editor settings, then the folder's fixpoint.toml, then the command's own arguments.
         var plan: FixPlan
         do throws(ConfigError) {
@@ -107,8 +107,8 @@ extension FixpointServer {
 
     /// The repository that holds `folder`, as a folder of its own (the folder itself when it is the
     /// repository's root, or in no repository — the run then reports why).
-    static func repositoryFolder(containing folder: WorkspaceFolder) -> WorkspaceFolder {
-        let root = RunService.repositoryRoot(containing: folder.path)
+    static func repositoryFolder(containing folder: WorkspaceFolder) async -> WorkspaceFolder {
+        let root = await RunService.repositoryRoot(containing: folder.path)
         guard root != folder.path else { return folder }
         return WorkspaceFolder(uri: DocumentURI(path: root), name: folder.name, path: root)
     }

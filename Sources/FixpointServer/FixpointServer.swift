@@ -52,7 +52,7 @@ public actor FixpointServer {
         for await message in connection.incoming {
             switch message {
             case .request(let id, let method, let params):
-                handleRequest(id: id, method: method, params: params)
+                await handleRequest(id: id, method: method, params: params)
             case .notification("exit", _):
                 return await stop()
             case .notification(let method, let params):
@@ -68,12 +68,14 @@ public actor FixpointServer {
         let tasks = Array(runTasks.values)
         runs.cancelAll()
         for task in tasks { await task.value }
+        await runs.stop()  // also removes the bases kept for fixpoint.applyFix
         return code
     }
 
     // MARK: Dispatch
 
-    private func handleRequest(id: RequestID, method: String, params: JSON?) {
+    /// Awaited by `serve` before the next message, so messages are still handled in arrival order.
+    private func handleRequest(id: RequestID, method: String, params: JSON?) async {
         if let refusal = lifecycle.refusal(ofRequest: method) {
             connection.reply(to: id, .failure(refusal))
             return
@@ -85,7 +87,7 @@ public actor FixpointServer {
             runs.cancelAll()
             connection.reply(to: id, .success(.null))
         case "textDocument/codeAction": answer(id) { () throws(ResponseError) in try codeActions(params) }
-        case "workspace/executeCommand": executeCommand(id: id, params: params)
+        case "workspace/executeCommand": await executeCommand(id: id, params: params)
         default: connection.reply(to: id, .failure(.methodNotFound(method)))
         }
     }

@@ -38,7 +38,11 @@ public final class Snapshot: Sendable {
     }
 
     deinit {
-        remove()
+        // Owners remove their snapshots and wait for it (`await remove()`); this only catches a
+        // snapshot someone forgot, without doing the I/O on whatever thread released it.
+        guard !removed.withLock({ $0 }) else { return }
+        let directory = self.directory
+        BlockingExecutor.shared.enqueue { SnapshotRegistry.release(directory) }
     }
 
     /// Takes a snapshot of the repository containing `repositoryPath`.
@@ -110,7 +114,7 @@ public final class Snapshot: Sendable {
         }
     }
 
-    /// Deletes the snapshot directory. Idempotent; also runs when the snapshot is deallocated.
+    /// Deletes the snapshot directory (blocking). Idempotent.
     public func remove() {
         let first = removed.withLock { (done: inout Bool) -> Bool in
             defer { done = true }

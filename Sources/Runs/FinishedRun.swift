@@ -6,15 +6,8 @@ public struct FinishedRun: Sendable {
     /// The repository root the run worked on.
     public let repository: String
     public internal(set) var outcome: FixOutcome
-    /// Once applied, the run's snapshot is released (dropped off the service's actor, so its folder is
-    /// removed on another thread).
-    public internal(set) var applied = false {
-        didSet {
-            guard applied, let base = outcome.retainedBase else { return }
-            outcome.retainedBase = nil
-            Task.detached { base.remove() }
-        }
-    }
+    /// Once applied, the run's kept base is gone (the apply removed it) and it cannot be applied again.
+    public internal(set) var applied = false
 }
 
 /// How a run ended, as its face sees it.

@@ -14,19 +14,17 @@ extension RunService {
         let run = try claimForApply(id)
         defer { releaseClaim(id) }
         let result: AppliedRun
-        if let base = run.outcome.retainedBase {
+        if let pending = run.outcome.pendingApply {
             guard stale.isEmpty else { throw .noLongerApplies(id, details: Self.list(stale)) }
-            let patch = run.outcome.report.patch
             do {
-                let written = try await runBlocking { try applyToUserRepository(patch: patch, snapshot: base) }
+                let written = try await pending.apply()
                 result = AppliedRun(id: id, applied: written, skipped: [])
             } catch {
                 throw .notApplied(id, reason: "\(error)")
             }
         } else {
             let (changes, root) = (run.outcome.changes, run.repository)
-            let written = try? await runBlocking { Self.writeFiles(changes, root: root, stale: stale) }
-            guard let written else { throw .notApplied(id, reason: "the file writer stopped") }
+            let written = await runBlocking { Self.writeFiles(changes, root: root, stale: stale) }
             if written.applied.isEmpty, !stale.isEmpty, written.skipped.count == stale.count {
                 // Everything the run changed was changed again since: its result no longer applies.
                 throw .noLongerApplies(id, details: Self.list(stale))

@@ -58,27 +58,32 @@ public final class RunService: Sendable {
             let task = Task.detached { [self] () -> RunEnd in
                 let sink = await prepare(id)
                 let outcome = await runner(plan, sink)
-                return self.finish(id, repository: request.repository, outcome, cancelled: Task.isCancelled)
+                let (end, dropped) = self.finish(id, repository: request.repository, outcome, cancelled: Task.isCancelled)
+                // A cancelled run's kept base, or the oldest kept run pushed out, is removed before the run ends.
+                await dropped?.discard()
+                return end
             }
             state.active[id] = ActiveRun(repository: request.repository, task: task)
             return RunHandle(id: id, task: task)
         }
     }
 
-    private func finish(_ id: RunID, repository: String, _ outcome: FixOutcome, cancelled: Bool) -> RunEnd {
-        var dropped: FinishedRun?
+    private func finish(_ id: RunID, repository: String, _ outcome: FixOutcome, cancelled: Bool) -> (RunEnd, PendingApply?) {
+        var dropped: PendingApply?
         let end = state.withLock { state -> RunEnd in
             state.active[id] = nil
-            if cancelled || outcome.report.endReason == .cancelled { return .cancelled }
+            if cancelled || outcome.report.endReason == .cancelled {
+                dropped = outcome.pendingApply
+                return .cancelled
+            }
             let run = FinishedRun(id: id, repository: repository, outcome: outcome)
             state.finished[id] = run
             if state.finished.count > finishedKept, let oldest = state.finished.keys.min() {
-                dropped = state.finished.removeValue(forKey: oldest)
+                dropped = state.finished.removeValue(forKey: oldest)?.outcome.pendingApply
             }
             return .finished(run)
         }
-        _ = dropped  // released here, outside the lock (dropping a kept snapshot removes its folder)
-        return end
+        return (end, dropped)
     }
 
     /// Cancels a run in progress; false when `id` is not running.
@@ -97,11 +102,17 @@ public final class RunService: Sendable {
         return runs.map(\.key)
     }
 
-    /// Cancels every run and waits until each has ended.
+    /// Cancels every run, waits until each has ended, and removes the bases kept for a later apply:
+    /// when this returns, no snapshot of this service is left on disk.
     public func stop() async {
         let tasks = state.withLock { $0.active.values.map(\.task) }
         for task in tasks { task.cancel() }
         for task in tasks { _ = await task.value }
+        let kept = state.withLock { state in
+            defer { state.finished.removeAll() }
+            return state.finished.values.compactMap(\.outcome.pendingApply)
+        }
+        for pending in kept { await pending.discard() }
     }
 
     /// The state under the lock, for this module's other files.
@@ -121,13 +132,16 @@ public final class RunService: Sendable {
 
     /// Records that a face wrote the run's changes itself (an editor applied them as an edit).
     public func markApplied(_ id: RunID) {
-        state.withLock { $0.finished[id]?.applied = true }
+        state.withLock { state in
+            state.finished[id]?.applied = true
+            state.finished[id]?.outcome.pendingApply = nil
+        }
     }
 
     /// The root of the git repository that holds `path`, or `path` itself when it is in none (the run
     /// then reports why). Runs work on whole repositories: one per repository at a time.
-    public static func repositoryRoot(containing path: String) -> String {
-        guard let root = try? Repository.discover(from: path).workdir else { return path }
+    public static func repositoryRoot(containing path: String) async -> String {
+        guard let root = try? await Repository.discover(from: path).workdir else { return path }
         return root
     }
 }

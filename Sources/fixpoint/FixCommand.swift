@@ -81,7 +81,7 @@ struct FixCommand: AsyncParsableCommand {
             issueText = issue ?? ""
         }
         // fixpoint.toml lives at the repository root, which --repo may lie below.
-        let root = (try? Repository.discover(from: repo).workdir) ?? repo
+        let root = (try? await Repository.discover(from: repo).workdir) ?? repo
         let plan: FixPlan
         do {
             let settings = try ConfigFile.read(in: root).settings.overlaid(by: commandLineSettings())

@@ -41,9 +41,3 @@ enum ExitCodes {
     static let usage: Int32 = 2
     static let unreachable: Int32 = 3
 }
-
-/// For subcommands whose issue has not landed: one line, exit 2.
-func notLandedYet(_ what: String) -> ExitCode {
-    printError("fixpoint: '\(what)' is not available yet in this version.")
-    return ExitCode(ExitCodes.usage)
-}

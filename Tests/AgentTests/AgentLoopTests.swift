@@ -164,8 +164,7 @@ import Testing
         let repo = try await TempRepo.pythonBug()
         defer { repo.remove() }
         let snapshotRoot = FileManager.default.temporaryDirectory.appendingPathComponent("fp-snaps-\(UUID().uuidString)").path
-        setenv("FIXPOINT_SNAPSHOT_DIR", snapshotRoot, 1)
-        defer { unsetenv("FIXPOINT_SNAPSHOT_DIR") }
+        defer { try? FileManager.default.removeItem(atPath: snapshotRoot) }
         // The tests become slow once the model has written a marker file.
         let model = ScriptedModel { call, _ throws(ModelError) in
             if call == 0 { return ScriptedModel.call("write_file", ["path": ".slow", "content": "1"]) }
@@ -175,7 +174,7 @@ import Testing
         var request = fixRequest(repo)
         request.testCommand = "if [ -f .slow ]; then sleep 30; fi; sh run_tests.sh"
         let started = Date()
-        let task = Task { await Fixer.run(request, model: .embedded(), options: options(model)) }
+        let task = Task { await Fixer.run(request, model: .embedded(), options: options(model, snapshots: snapshotRoot)) }
         try await Task.sleep(for: .seconds(1.5))
         task.cancel()
         let outcome = await task.value

@@ -93,8 +93,9 @@ func fixRequest(_ repo: TempRepo, issue: String = "add() subtracts instead of ad
     return request
 }
 
-func options(_ model: ScriptedModel, mode: ActionMode = .native, contextSize: Int = 16_384, trajectory: String? = nil) -> RunOptions {
+func options(_ model: ScriptedModel, mode: ActionMode = .native, contextSize: Int = 16_384, trajectory: String? = nil, snapshots: String? = nil) -> RunOptions {
     var o = RunOptions()
+    o.snapshotRoot = snapshots
     o.injectedModel = model
     o.actionMode = mode
     o.contextSize = contextSize

@@ -1,16 +1,15 @@
+import Git
 import Testing
 
-@testable import Agent
-
 @Suite struct ToolExecutorTests {
-    /// Tool work runs on the tools' own queue, not on Swift's cooperative pool.
-    @Test func workUnderThePreferenceRunsOnTheToolQueue() async {
-        #expect(!ToolExecutor.isCurrent)
-        let onQueue = await withTaskExecutorPreference(ToolExecutor.shared) { await Self.runsOnToolQueue() }
-        #expect(onQueue)
-        #expect(!ToolExecutor.isCurrent)
+    /// Tool work runs on the blocking-work pool, not on Swift's cooperative pool.
+    @Test func workUnderThePreferenceRunsOnTheBlockingPool() async {
+        #expect(!BlockingExecutor.shared.isCurrent)
+        let onPool = await withTaskExecutorPreference(BlockingExecutor.shared) { await Self.runsOnBlockingPool() }
+        #expect(onPool)
+        #expect(!BlockingExecutor.shared.isCurrent)
     }
 
     /// A nonisolated async function, like a tool's `run`.
-    nonisolated static func runsOnToolQueue() async -> Bool { ToolExecutor.isCurrent }
+    nonisolated static func runsOnBlockingPool() async -> Bool { BlockingExecutor.shared.isCurrent }
 }

@@ -12,11 +12,10 @@ import Testing
         for sub in ["serve", "acp", "fix", "eval", "model", "doctor"] { #expect(r.out.contains(sub)) }
     }
 
-    @Test func subcommandNotLandedSaysSoAndExits2() async throws {
+    @Test func evalWithoutATaskFileIsAUsageError() async throws {
         let r = try await CLI.run(["eval"])
-        #expect(r.code == 2)
-        #expect(r.err.contains("not available yet"))
-        #expect(r.err.split(separator: "\n").count == 1)
+        #expect(r.code == 2, "\(r.err)")
+        #expect(r.err.contains("<tasks>"))
     }
 
     @Test func fixRejectsBadUsageWithExit2() async throws {

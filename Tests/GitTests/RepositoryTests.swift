@@ -63,7 +63,7 @@ import Testing
         let snapshot = try fixture.snapshot()
         defer { snapshot.remove() }
         try fixture.write("f.txt", "changed\n", inSnapshot: snapshot)
-        let expected = try snapshot.diff()
+        let expected = try await snapshot.diff()
         let results = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<8 { group.addTask { try snapshot.diff() } }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -81,7 +81,7 @@ import Testing
         let allMet = try await withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<3 {
                 group.addTask {
-                    try await runBlocking {
+                    await runBlocking {
                         running.value.add(1, ordering: .sequentiallyConsistent)
                         let deadline = Date().addingTimeInterval(10)
                         while running.value.load(ordering: .sequentiallyConsistent) < 3 && Date() < deadline { usleep(1000) }
@@ -94,6 +94,29 @@ import Testing
         #expect(allMet)
     }
 
+    /// The pool is bounded: more jobs than threads all finish, never more than `threadCount` at once.
+    @Test func aBoundedPoolRunsEveryJobWithAtMostItsThreads() async {
+        final class Gauge: Sendable { let now = Atomic<Int>(0), peak = Atomic<Int>(0) }
+        let gauge = Gauge()
+        let pool = BlockingExecutor(threadCount: 2, name: "fp-test")
+        let done = await withTaskGroup(of: Int.self) { group in
+            for index in 0..<6 {
+                group.addTask {
+                    await pool.run {
+                        let running = gauge.now.add(1, ordering: .sequentiallyConsistent).newValue
+                        _ = gauge.peak.max(running, ordering: .sequentiallyConsistent)
+                        usleep(20_000)
+                        gauge.now.subtract(1, ordering: .sequentiallyConsistent)
+                        return index
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(done.sorted() == Array(0..<6))
+        #expect(gauge.peak.load(ordering: .sequentiallyConsistent) <= 2)
+    }
+
     @Test func runsOffThePoolAndPassesResultsAndErrorsThrough() async throws {
         let fixture = try Fixture(files: ["f.txt": "x\n"])
         let path = fixture.repo, root = fixture.snapshots
@@ -101,10 +124,10 @@ import Testing
         defer { snapshot.remove() }
         #expect(try await runBlocking { try snapshot.changedFiles() } == [])
         // The kernel's name for the thread the work ran on (not a cooperative-pool worker).
-        let threadName = try await runBlocking {
+        let threadName = await runBlocking {
             ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        #expect(threadName == blockingThreadName)
+        #expect(threadName.hasPrefix(BlockingExecutor.shared.name + "-"))
         await #expect(throws: GitError.self) { try await runBlocking { try Repository.open(at: "/nonexistent/repo") } }
     }
 }

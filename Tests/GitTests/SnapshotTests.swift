@@ -173,7 +173,16 @@ import Testing
         #expect(try fingerprint(fixture.repo) == before)
     }
 
-    @Test func deinitRemovesTheDirectory() throws {
+    @Test func awaitedRemovalIsDoneWhenItReturns() async throws {
+        let fixture = try Fixture(files: ["f.txt": "x\n"])
+        let snapshot = try fixture.snapshot()
+        #expect(FileManager.default.fileExists(atPath: snapshot.directory))
+        await snapshot.remove()
+        #expect(!FileManager.default.fileExists(atPath: snapshot.directory))
+    }
+
+    /// A snapshot nobody removed is still deleted — on the blocking-work pool, not in `deinit` itself.
+    @Test func aForgottenSnapshotIsRemovedOffTheReleasingThread() async throws {
         let fixture = try Fixture(files: ["f.txt": "x\n"])
         var directory = ""
         do {
@@ -181,6 +190,8 @@ import Testing
             directory = snapshot.directory
             #expect(FileManager.default.fileExists(atPath: directory))
         }
+        let deadline = Date().addingTimeInterval(10)
+        while FileManager.default.fileExists(atPath: directory), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(!FileManager.default.fileExists(atPath: directory))
     }
 }
@@ -197,11 +208,16 @@ extension Fixture {
         try fixture.write("f.txt", "dirty\n")
         let before = try fingerprint(fixture.repo)
         let path = fixture.repo, root = fixture.snapshots
-        let run = Task { () throws -> String in
-            let snapshot = try await runBlocking { try Snapshot.create(from: path, root: root) }
-            try put(snapshot.directory, "f.txt", Array("agent\n".utf8))
-            try put(snapshot.directory, "new.txt", Array("agent\n".utf8))
-            try await Task.sleep(for: .seconds(60))  // the agent "working" when the user cancels
+        let run = Task { () async throws -> String in
+            let snapshot = try await Snapshot.create(from: path, root: root)
+            do {
+                try put(snapshot.directory, "f.txt", Array("agent\n".utf8))
+                try put(snapshot.directory, "new.txt", Array("agent\n".utf8))
+                try await Task.sleep(for: .seconds(60))  // the agent "working" when the user cancels
+            } catch {
+                await snapshot.remove()  // its owner removes it, and waits until it is gone
+                throw error
+            }
             return snapshot.directory
         }
         try await Task.sleep(for: .milliseconds(200))
@@ -228,6 +244,6 @@ extension Fixture {
             #expect(workingFiles(snapshot.directory) == workingFiles(fixture.repo))
             try put(snapshot.directory, "mine.txt", Array("\(index)\n".utf8))
         }
-        for snapshot in snapshots { #expect(try snapshot.changedFiles() == ["mine.txt"]) }
+        for snapshot in snapshots { #expect(try await snapshot.changedFiles() == ["mine.txt"]) }
     }
 }

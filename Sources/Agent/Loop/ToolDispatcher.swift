@@ -1,4 +1,5 @@
 import Foundation
+import Git
 import ModelClient
 
 /// Runs one call of the model's: through the registry on the tool executor (off Swift's cooperative
@@ -32,7 +33,7 @@ struct ToolDispatcher {
             let capture = EditCapture(call, role: tool?.role, workspace: context.workspace)
             let output: String
             // The edited files' texts before and after, for faces that show each edit as a diff.
-            (output, detail.edits) = try await withTaskExecutorPreference(ToolExecutor.shared) { () async throws(ToolError) -> (String, [FileChange]) in
+            (output, detail.edits) = try await withTaskExecutorPreference(BlockingExecutor.shared) { () async throws(ToolError) -> (String, [FileChange]) in
                 let before = capture?.read()
                 let output = try await registry.call(name: call.name, arguments: call.arguments, in: context)
                 return (output, before.map { capture?.changes(since: $0) ?? [] } ?? [])

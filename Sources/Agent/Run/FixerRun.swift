@@ -37,11 +37,10 @@ public enum Fixer {
         defer { Task { await endpoint.close() } }
         onEvent(AgentEvent(kind: .started, step: 0, maxSteps: request.maxSteps, summary: "model ready: \(endpoint.description), context \(endpoint.contextSize) tokens per trajectory"))
 
-        _ = try? await runBlocking { Snapshot.removeStale() }
+        await Snapshot.removeStale(root: options.snapshotRoot)
         let base: Snapshot
         do {
-            let (repository, overlays) = (request.repository, request.overlays)
-            base = try await runBlocking { try Snapshot.create(from: repository, overlays: overlays) }
+            base = try await Snapshot.create(from: request.repository, overlays: request.overlays, root: options.snapshotRoot)
         } catch {
             await endpoint.close()
             return .failed("cannot snapshot \(request.repository): \(error)", failure: .configuration, started: started)
@@ -49,7 +48,12 @@ public enum Fixer {
         var outcome = await RunCoordinator(request: request, options: options, base: base, model: endpoint,
                                            journal: journal, onEvent: onEvent, started: started).run()
         await endpoint.close()
-        if options.retainBase, !outcome.report.patch.isEmpty { outcome.retainedBase = base } else { await RunCoordinator.removeOffPool(base) }
+        // Every other snapshot of the run is gone by now; the base goes too unless a face keeps it to apply later.
+        if options.retainBase, !outcome.report.patch.isEmpty {
+            outcome.pendingApply = PendingApply(base: base, patch: outcome.report.patch)
+        } else {
+            await base.remove()
+        }
         return outcome
     }
 }
@@ -63,8 +67,10 @@ public struct RunOptions: Sendable {
     public var temperature: Double?
     /// Write a verified patch into the user's working tree at the end (through the Git layer's safe apply).
     public var applyToUserTree = false
-    /// Keep the base snapshot in the outcome (`retainedBase`) for a later safe apply.
+    /// Keep the base snapshot in the outcome (`pendingApply`) for a later safe apply.
     public var retainBase = false
+    /// Where this run's snapshots go (default: `FixpointPaths.snapshots`); every one is gone when the run returns.
+    public var snapshotRoot: String?
     /// A model to use instead of connecting (tests inject scripted or faulty models here).
     public var injectedModel: (any ChatModel)?
     public init() {}

@@ -77,10 +77,9 @@ struct RunCoordinator {
         // A single run works in the base snapshot itself; parallel runs each get their own copy.
         let snapshot: Snapshot
         if count == 1 { snapshot = base } else {
-            guard let fork = try? await runBlocking({ try base.fork() }) else { return nil }
+            guard let fork = try? await base.fork() else { return nil }
             snapshot = fork
         }
-        defer { if count > 1 { Task.detached { snapshot.remove() } } }
         let seed = index
         var settings = TrajectorySettings(
             index: index, seed: seed, issue: request.issue, testCommand: request.testCommand,
@@ -94,17 +93,22 @@ struct RunCoordinator {
         let loop = AgentLoop(settings: settings, model: model.model, snapshot: snapshot, journal: journal, onEvent: onEvent)
         let outcome = await loop.run(issueMessage: issueMessage)
 
-        let patch = (try? await runBlocking { try snapshot.diff() }) ?? ""
-        let files = (try? await runBlocking { try snapshot.changedFiles() }) ?? []
+        let patch = (try? await snapshot.diff()) ?? ""
+        let files = (try? await snapshot.changedFiles()) ?? []
         var judgement: PatchVerifier.Judgement?
         // Verify whenever something changed, unless the run was cancelled: on a fresh copy of the base.
         if !patch.isEmpty, outcome.endReason != .cancelled, !Task.isCancelled {
             judgement = await verify(patch: patch, with: verifier, trajectory: index, step: outcome.steps)
         }
-        let changes = files.map { path in
-            FileChange(path: path, before: (try? base.baseContent(of: path)) ?? nil,
-                       after: try? String(contentsOfFile: snapshot.directory + "/" + path, encoding: .utf8))
+        let base = self.base
+        let changes = await runBlocking {
+            files.map { path in
+                FileChange(path: path, before: (try? base.baseContent(of: path)) ?? nil,
+                           after: try? String(contentsOfFile: snapshot.directory + "/" + path, encoding: .utf8))
+            }
         }
+        // A parallel trajectory's copy is removed before it reports back; a single one works in the base.
+        if count > 1 { await snapshot.remove() }
         return Finished(index: index, seed: seed, outcome: outcome, patch: patch, files: files, after: judgement?.run,
                         verification: judgement?.verification, changes: changes, patchSHA256: patch.isEmpty ? nil : SHA256.hex(patch))
     }
@@ -120,10 +124,8 @@ struct RunCoordinator {
         return judgement
     }
 
-    static func removeOffPool(_ snapshot: Snapshot) async { _ = try? await runBlocking { snapshot.remove() } }
-
     static func fileTree(_ root: String) async -> String {
-        (try? await runBlocking { FileTree.render(root: root, maxEntries: 60) }) ?? "(unreadable)"
+        await runBlocking { FileTree.render(root: root, maxEntries: 60) }
     }
 
     /// Picks one trajectory: verified first, then the patch most trajectories agree on, then fewest steps.
@@ -177,8 +179,7 @@ struct RunCoordinator {
         if options.applyToUserTree, chosen.status != .verified {
             outcome.applyError = chosen.patch.isEmpty ? "there is no patch to apply" : "the patch was not verified, so it was not applied"
         } else if options.applyToUserTree {
-            let (patch, base) = (chosen.patch, self.base)
-            do { outcome.appliedFiles = try await runBlocking { try applyToUserRepository(patch: patch, snapshot: base) } } catch {
+            do { outcome.appliedFiles = try await base.applyToUserRepository(patch: chosen.patch) } catch {
                 outcome.applyError = "\(error)"
             }
         }

@@ -28,11 +28,12 @@ struct PatchVerifier: Sendable {
 
     /// Runs the tests on a copy of the base exactly as the user has it.
     static func recordBaseline(base: Snapshot, testCommand: String, commandTimeout: Double, hiding: [String]) async -> Baseline {
-        let copy = try? await runBlocking { try base.fork() }
+        let copy = try? await base.fork()
         let directory = copy?.directory ?? base.directory
         let run = await TestRunner.run(testCommand, in: directory, timeout: commandTimeout, hiding: hiding, listingPassingTests: true)
-        if let copy { _ = try? await runBlocking { copy.remove() } }
-        return Baseline(run: run, outcomes: run.outcomes(in: directory))
+        let outcomes = run.outcomes(in: directory)
+        if let copy { await copy.remove() }
+        return Baseline(run: run, outcomes: outcomes)
     }
 
     /// The patch's sections split into test files and the rest.
@@ -53,17 +54,19 @@ struct PatchVerifier: Sendable {
         if code.isEmpty { return Judgement(verification: judge(nil), run: nil) }
 
         let clean: Snapshot
-        do { clean = try await runBlocking { try base.fork() } } catch {
+        do { clean = try await base.fork() } catch {
             return failed("Could not create a clean copy of the base: \(error)", touched: touched)
         }
-        defer { Task.detached { clean.remove() } }
-        let codePatch = PatchSection.join(code)
-        do { _ = try await runBlocking { try clean.apply(patch: codePatch) } } catch {
+        // The copy is removed, and waited for, on every way out.
+        do { _ = try await clean.apply(patch: PatchSection.join(code)) } catch {
+            await clean.remove()
             return failed("The patch does not apply to the base without its test-file changes: \(error)", touched: touched)
         }
         let run = await TestRunner.run(testCommand, in: clean.directory, timeout: commandTimeout, hiding: hiddenEnvironment,
                                        listingPassingTests: true)
-        return Judgement(verification: judge(run.outcomes(in: clean.directory)), run: run.report(tailBytes: 3000))
+        let outcomes = run.outcomes(in: clean.directory)
+        await clean.remove()
+        return Judgement(verification: judge(outcomes), run: run.report(tailBytes: 3000))
     }
 
     private func failed(_ reason: String, touched: [String]) -> Judgement {
@@ -76,5 +79,18 @@ struct PatchVerifier: Sendable {
 extension TestRunner.Result {
     func outcomes(in directory: String) -> TestOutcomes {
         TestOutcomes.read(output: output, exitCode: exitCode, timedOut: timedOut, directory: directory)
+    }
+}
+
+/// A test run read for judging, for callers outside the agent (the evaluation's independent judge):
+/// the same environment and parsers as verification.
+public struct JudgingRun: Sendable {
+    public var outcomes: TestOutcomes
+    public var report: RunReport.TestRun
+    public var durationS: Double
+
+    public static func run(_ command: String, in directory: String, timeout: Double) async -> JudgingRun {
+        let run = await TestRunner.run(command, in: directory, timeout: timeout, listingPassingTests: true)
+        return JudgingRun(outcomes: run.outcomes(in: directory), report: run.report(tailBytes: 4000), durationS: run.durationS)
     }
 }
