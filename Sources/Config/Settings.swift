@@ -116,6 +116,15 @@ extension Settings {
         }
     }
 
+    /// Command-line options (nil: not given), each checked against its key's limits; an error names
+    /// the option (`--heavy`).
+    public init(commandLine options: [(ConfigKey, JSON?)]) throws(ConfigError) {
+        self.init()
+        for case let (key, value?) in options {
+            self = overlaid(by: try Settings(object: [key.rawValue: value], layer: .commandLine, location: key.option))
+        }
+    }
+
     /// Editor settings: `initializationOptions` or `didChangeConfiguration`'s `settings`, either the
     /// keys themselves or wrapped as `{"fixpoint": {...}}` (how editors namespace them). Null: none.
     public init(editorSettings json: JSON?, location: String) throws(ConfigError) {
