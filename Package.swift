@@ -30,15 +30,17 @@ let package = Package(
         // Every setting, its default and limits; fixpoint.toml, editor settings and CLI options → one FixRequest.
         .target(name: "Config", dependencies: ["JSONValue", .product(name: "TOMLKit", package: "TOMLKit")], swiftSettings: strict),
         .target(name: "Git", dependencies: ["CGit2", "Config"], swiftSettings: strict),
+        // Running a command confined: bubblewrap, resource limits, environment allowlist, redaction.
+        .target(name: "Sandbox", dependencies: ["ChildProcess"], swiftSettings: strict),
         .target(name: "ModelClient", dependencies: ["CCurl", "CCurlShim", "JSONValue"], swiftSettings: strict),
         // The embedded llama-server (find, start, health, stop) and the model catalogue, apart from the HTTP client.
         .target(name: "ModelRuntime", dependencies: ["Config", "ModelClient", "ChildProcess"], swiftSettings: strict),
         // Loopback HTTP/1.1 server for tests: scripted model replies and injected faults. Not in any product.
         .target(name: "ModelTestSupport", dependencies: ["JSONValue", "ModelClient"], swiftSettings: strict),
-        .target(name: "Agent", dependencies: ["Config", "Git", "ModelClient", "ModelRuntime", "ChildProcess", "JSONValue"], swiftSettings: strict),
+        .target(name: "Agent", dependencies: ["Config", "Git", "Sandbox", "ModelClient", "ModelRuntime", "ChildProcess", "JSONValue"], swiftSettings: strict),
         // The run service every face uses: start, events, cancel, apply. Knows no protocol.
         .target(name: "Runs", dependencies: ["Agent", "Config", "Git"], swiftSettings: strict),
-        .target(name: "FixpointServer", dependencies: ["Config", "LSP", "JSONRPC", "Agent", "Git", "Runs"], swiftSettings: strict),
+        .target(name: "FixpointServer", dependencies: ["Config", "LSP", "JSONRPC", "Agent", "Git", "Runs", "Sandbox"], swiftSettings: strict),
         // The Agent Client Protocol face (`fixpoint acp`): sessions, prompt turns, tool-call updates.
         .target(name: "ACPServer", dependencies: ["Config", "JSONRPC", "JSONValue", "Agent", "Git", "Runs"], swiftSettings: strict),
         // Task sets in SWE-bench's format, independent judging, and the reports (JSON, JUnit, HTML).
@@ -46,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "fixpoint",
             dependencies: [
-                "FixpointServer", "ACPServer", "Runs", "Agent", "Config", "Eval", "ModelClient", "ModelRuntime", "Git", "ChildProcess",
+                "FixpointServer", "ACPServer", "Runs", "Agent", "Config", "Eval", "ModelClient", "ModelRuntime", "Git", "ChildProcess", "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -66,8 +68,9 @@ let package = Package(
         .testTarget(name: "LSPTests", dependencies: ["LSP"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "JSONValue"], swiftSettings: strict),
         .testTarget(name: "GitTests", dependencies: ["Git"], swiftSettings: strict),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "ModelClientTests", dependencies: ["ModelClient", "ModelTestSupport", "JSONValue", "ChildProcess"], swiftSettings: strict),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Config", "Git", "ModelClient", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Config", "Git", "Sandbox", "ModelClient", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "Agent"], swiftSettings: strict),
         .testTarget(name: "ACPServerTests", dependencies: ["ACPServer", "FixpointServer", "Runs", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "FixpointServerTests", dependencies: ["FixpointServer", "Runs", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
@@ -77,3 +80,19 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: ["ModelClient", "ModelRuntime", "Agent", "ChildProcess", "JSONValue", "fixpoint"], swiftSettings: strict),
     ]
 )
+
+// libFuzzer targets (scripts/fuzz; docs/testing.md): only in the manifest when FIXPOINT_FUZZ=1, so
+// the normal build and CI's build never compile them. Each is one file with LLVMFuzzerTestOneInput;
+// libFuzzer supplies main, so they link only with `-sanitize=fuzzer`.
+if Context.environment["FIXPOINT_FUZZ"] == "1" {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("JSON", ["JSONValue"]), ("FrameDecoder", ["JSONRPC"]), ("SSE", ["ModelClient"]),
+        ("ToolCallRecovery", ["ModelClient"]), ("Patch", ["Git"]), ("Config", ["Config"]),
+    ]
+    package.targets.append(.target(name: "CFuzz", path: "Fuzz/CFuzz"))
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: "Fuzz\(name)", dependencies: dependencies + ["CFuzz"], path: "Fuzz/\(name)",
+            swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]))
+    }
+}

@@ -1,4 +1,5 @@
 import Config
+import Sandbox
 
 /// A run as the settings describe it: the one place where settings become a `FixRequest`, used by the
 /// CLI and every server face, so they cannot drift apart.
@@ -29,6 +30,7 @@ public struct FixPlan: Sendable {
         if let v = settings.commandTimeout { request.commandTimeout = v }
         if let v = settings.allowRunCommand { request.allowRunCommand = v }
         if let v = settings.failToPass { request.failToPass = v }
+        request.sandbox = Self.sandbox(settings)
         self.request = request
         if let url = settings.modelURL {
             model = .remote(baseURL: url, model: settings.model, apiKeyEnv: settings.apiKeyEnv)
@@ -37,6 +39,20 @@ public struct FixPlan: Sendable {
         }
         actionMode = settings.actionMode.flatMap(ActionMode.init(rawValue:))
         contextSize = settings.contextSize
+    }
+
+    /// The `[sandbox]` settings; each value was checked against its key's limits already.
+    static func sandbox(_ settings: Settings) -> SandboxSettings {
+        var sandbox = SandboxSettings(policy: settings.sandboxPolicy.flatMap(SandboxPolicy.init(rawValue:)) ?? .default)
+        if let v = settings.sandboxApproveCommands { sandbox.approveCommands = v }
+        if let v = settings.sandboxCpuSeconds { sandbox.limits.cpuSeconds = UInt64(v) }
+        if let v = settings.sandboxMemoryMB { sandbox.limits.memoryBytes = UInt64(v) << 20 }
+        if let v = settings.sandboxFileSizeMB { sandbox.limits.fileSizeBytes = UInt64(v) << 20 }
+        if let v = settings.sandboxProcesses { sandbox.limits.processes = UInt64(v) }
+        if let v = settings.sandboxOutputKB { sandbox.limits.outputBytes = v << 10 }
+        sandbox.hiddenPaths = settings.sandboxHide ?? []
+        sandbox.environment = settings.sandboxEnvironment ?? []
+        return sandbox
     }
 
     /// `base` with this plan's action mode and context size.

@@ -1,4 +1,5 @@
 import Config
+import Sandbox
 
 /// What one `fix` run needs. The CLI and the server faces build it through `FixPlan`.
 public struct FixRequest: Sendable {
@@ -24,6 +25,10 @@ public struct FixRequest: Sendable {
     /// The tests that show the issue is fixed (FAIL_TO_PASS), in the runner's ids; empty: any test
     /// that fails before the change and passes after it shows the fix.
     public var failToPass: [String] = []
+    /// How the test command and `run_command` are confined (policy, limits, hidden paths, allowlist).
+    public var sandbox = SandboxSettings()
+    /// Asked before each `run_command` when set (an editor asks its user); false refuses the command.
+    public var commandApproval: (@Sendable (String) async -> Bool)?
 
     public init(repository: String, issue: String, testCommand: String) {
         self.repository = repository

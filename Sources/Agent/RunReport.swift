@@ -132,6 +132,25 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var events: [Event]
     public var trajectories: [Trajectory]
     public var error: String?
+    /// How the run's commands were confined; nil when the run ended before any command could run.
+    public var sandbox: SandboxSummary?
+
+    /// The sandbox policy and whether the run's commands really ran inside the sandbox.
+    public struct SandboxSummary: Sendable, Codable, Equatable {
+        /// `strict`, `standard` or `off`.
+        public var policy: String
+        /// True only when every command ran inside bubblewrap.
+        public var sandboxed: Bool
+        /// What held, in words (and why not, when not sandboxed).
+        public var detail: String
+        /// `enabled`, `disabled`, or `refused: <why>` when it was asked for but the sandbox forbids it.
+        public var runCommand: String
+
+        public init(policy: String, sandboxed: Bool, detail: String, runCommand: String) {
+            self.policy = policy; self.sandboxed = sandboxed; self.detail = detail; self.runCommand = runCommand
+        }
+        enum CodingKeys: String, CodingKey { case policy, sandboxed, detail, runCommand = "run_command" }
+    }
 
     public init(
         status: Status, endReason: EndReason, patch: String = "", filesChanged: [String] = [], steps: Int = 0,
@@ -145,7 +164,7 @@ public struct RunReport: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case status, endReason = "end_reason", patch, filesChanged = "files_changed", steps, toolCalls = "tool_calls"
-        case tests, usage, timing, events, trajectories, error
+        case tests, usage, timing, events, trajectories, error, sandbox
     }
 
     /// The report as a JSON value (sorted keys), for the CLI and the LSP command result.

@@ -56,9 +56,12 @@ enum Monitor {
     static func spawn(_ spec: ProcessSpec, stdin: Int32, stdout: Int32, stderr: Int32) throws(ChildProcessError) -> pid_t {
         let argv = [spec.executable] + spec.arguments
         let env = spec.environment.map { $0.map { "\($0.key)=\($0.value)" }.sorted() }
+        let kinds = spec.resourceLimits.map { $0.kind.rawValue }
+        let values = spec.resourceLimits.map { CUnsignedLongLong($0.value) }
         let pid = withCStringArray(argv) { argvPtr in
             withOptionalCStringArray(env) { envPtr in
-                fp_spawn(spec.executable, argvPtr, envPtr, spec.workingDirectory, stdin, stdout, stderr, 1, SIGKILL)
+                fp_spawn_confined(spec.executable, argvPtr, envPtr, spec.workingDirectory, stdin, stdout, stderr, 1, SIGKILL,
+                                  kinds, values, Int32(kinds.count), spec.cgroupProcsFile)
             }
         }
         guard pid > 0 else {

@@ -12,6 +12,11 @@ public struct ProcessSpec: Sendable {
     public var stdin: [UInt8]?
     /// Bytes of each stream kept in memory; beyond it the middle is dropped (head and tail kept).
     public var outputLimit = 8 << 20
+    /// Set in the child before exec (soft = hard) and inherited by everything it starts.
+    public var resourceLimits: [ResourceLimit] = []
+    /// A cgroup's `cgroup.procs` file the child joins before exec, so a limit there (pids.max) counts
+    /// its whole tree. A failure to join fails the launch.
+    public var cgroupProcsFile: String?
 
     public init(executable: String, arguments: [String] = [], workingDirectory: String? = nil) {
         self.executable = executable
@@ -24,6 +29,20 @@ public struct ProcessSpec: Sendable {
         var spec = ProcessSpec(executable: "/bin/sh", arguments: ["-c", command], workingDirectory: workingDirectory)
         spec.mergeStderr = true
         return spec
+    }
+}
+
+/// One setrlimit(2) limit for a child.
+public struct ResourceLimit: Sendable, Equatable {
+    public enum Kind: Int32, Sendable {
+        case cpuSeconds = 0, addressSpaceBytes = 1, fileSizeBytes = 2, processes = 3, coreFileBytes = 4
+    }
+    public var kind: Kind
+    public var value: UInt64
+
+    public init(_ kind: Kind, _ value: UInt64) {
+        self.kind = kind
+        self.value = value
     }
 }
 

@@ -9,6 +9,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         case notSettableHere(ConfigKey, SettingsLayer)
         case notAnObject
         case missingTestCommand
+        case sandboxOffInRepository
     }
 
     /// The file, the JSON path (`params.initializationOptions`) or the option the value came from.
@@ -23,6 +24,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public var keyPath: String {
         switch problem {
         case .invalidValue(let key, _), .notSettableHere(let key, _): join(key.rawValue)
+        case .sandboxOffInRepository: join(ConfigKey.sandboxPolicy.rawValue)
         case .unknownKey(let name): join(name)
         default: location
         }
@@ -45,6 +47,8 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
             let allowed = SettingsLayer.allCases.filter { key.layers.contains($0) }.map(\.rawValue).joined(separator: " or ")
             return "cannot be set in \(layer.rawValue); set it in \(allowed)"
         case .notAnObject: return "expected an object of Fixpoint settings"
+        case .sandboxOffInRepository:
+            return "a repository's fixpoint.toml cannot turn the sandbox off; choose it yourself (--sandbox off, or sandbox.policy in the editor settings)"
         case .missingTestCommand:
             return "no test command: set testCommand in \(location) or the editor settings, or pass it with the run (--test-cmd)"
         }

@@ -19,6 +19,16 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case actionMode
     case allowRunCommand
     case failToPass
+    // The `[sandbox]` table (docs/security.md): in fixpoint.toml a table, in editor settings an object.
+    case sandboxPolicy = "sandbox.policy"
+    case sandboxApproveCommands = "sandbox.approveCommands"
+    case sandboxCpuSeconds = "sandbox.cpuSeconds"
+    case sandboxMemoryMB = "sandbox.memoryMB"
+    case sandboxFileSizeMB = "sandbox.fileSizeMB"
+    case sandboxProcesses = "sandbox.processes"
+    case sandboxOutputKB = "sandbox.outputKB"
+    case sandboxHide = "sandbox.hide"
+    case sandboxEnvironment = "sandbox.environment"
 
     /// What a value must look like.
     public enum Kind: Sendable, Equatable {
@@ -43,6 +53,14 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .commandTimeout: .seconds(Limits.commandTimeout)
         case .actionMode: .choice(["native", "constrained", "auto"])
         case .allowRunCommand: .bool
+        case .sandboxPolicy: .choice(["strict", "standard", "off"])
+        case .sandboxApproveCommands: .bool
+        case .sandboxCpuSeconds: .integer(Limits.sandboxCpuSeconds)
+        case .sandboxMemoryMB: .integer(Limits.sandboxMemoryMB)
+        case .sandboxFileSizeMB: .integer(Limits.sandboxFileSizeMB)
+        case .sandboxProcesses: .integer(Limits.sandboxProcesses)
+        case .sandboxOutputKB: .integer(Limits.sandboxOutputKB)
+        case .sandboxHide, .sandboxEnvironment: .strings
         case .failToPass: .strings
         }
     }
@@ -52,6 +70,8 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     public var layers: Set<SettingsLayer> {
         switch self {
         case .apiKeyEnv, .allowRunCommand: [.commandLine, .editor]
+        // Asking before each command is the editor's job; the limits are the project's or the user's.
+        case .sandboxApproveCommands: [.commandLine, .editor]
         case .testCommand, .maxSteps, .heavy, .failToPass: [.commandLine, .file, .editor, .commandArguments]
         default: [.commandLine, .file, .editor]
         }
@@ -63,6 +83,15 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .testCommand: "--test-cmd"
         case .modelUrl: "--model-url"
         case .allowRunCommand: "--allow-run-command"
+        case .sandboxPolicy: "--sandbox"
+        case .sandboxApproveCommands: "--sandbox-approve-commands"
+        case .sandboxCpuSeconds: "--sandbox-cpu-seconds"
+        case .sandboxMemoryMB: "--sandbox-memory-mb"
+        case .sandboxFileSizeMB: "--sandbox-file-size-mb"
+        case .sandboxProcesses: "--sandbox-processes"
+        case .sandboxOutputKB: "--sandbox-output-kb"
+        case .sandboxHide: "--sandbox-hide"
+        case .sandboxEnvironment: "--sandbox-env"
         case .failToPass: "--fail-to-pass"
         default: "--" + rawValue.map { $0.isUppercase ? "-" + $0.lowercased() : String($0) }.joined()
         }
@@ -84,6 +113,15 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .commandTimeout: String(Int(Defaults.commandTimeout))
         case .actionMode: "constrained for the embedded model, auto otherwise"
         case .allowRunCommand: "false"
+        case .sandboxPolicy: "standard"
+        case .sandboxApproveCommands: "false"
+        case .sandboxCpuSeconds: "900"
+        case .sandboxMemoryMB: "8192"
+        case .sandboxFileSizeMB: "1024"
+        case .sandboxProcesses: "1024"
+        case .sandboxOutputKB: "8192"
+        case .sandboxHide: "none (the built-in list is always hidden)"
+        case .sandboxEnvironment: "none (the built-in allowlist)"
         case .failToPass: "none: any test that failed before"
         }
     }
@@ -103,6 +141,15 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .commandTimeout: "Timeout for one test or command run, in seconds."
         case .actionMode: "How the model is asked for actions."
         case .allowRunCommand: "Allow the run_command tool (shell commands in the isolated copy)."
+        case .sandboxPolicy: "How tests and commands are confined: strict, standard or off (off only from you, never from fixpoint.toml)."
+        case .sandboxApproveCommands: "Ask before each run_command: in the editor (window/showMessageRequest), or on the terminal."
+        case .sandboxCpuSeconds: "CPU seconds per process of a sandboxed command."
+        case .sandboxMemoryMB: "Address space per process of a sandboxed command, in MiB."
+        case .sandboxFileSizeMB: "Largest file a sandboxed command may write, in MiB."
+        case .sandboxProcesses: "Processes and threads a sandboxed command's whole tree may hold."
+        case .sandboxOutputKB: "Output kept per stream, in KiB; the middle beyond it is dropped."
+        case .sandboxHide: "More files or folders (absolute or ~/) hidden inside the sandbox."
+        case .sandboxEnvironment: "More environment variables passed into the sandbox (never secret-named ones)."
         case .failToPass: "The tests that show the fix, in the runner's ids; all must pass for a verified patch."
         }
     }
@@ -153,6 +200,11 @@ public enum Limits {
     public static let maxStepTokens = 16...1_000_000
     public static let contextSize = 1_024...10_000_000
     public static let commandTimeout: ClosedRange<Double> = 1...86_400
+    public static let sandboxCpuSeconds = 1...86_400
+    public static let sandboxMemoryMB = 64...1_048_576
+    public static let sandboxFileSizeMB = 1...1_048_576
+    public static let sandboxProcesses = 8...65_536
+    public static let sandboxOutputKB = 16...1_048_576
 }
 
 /// Fixpoint's version, reported by `--version`, the LSP `serverInfo` and the trajectory journal.

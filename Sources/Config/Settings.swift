@@ -16,6 +16,16 @@ public struct Settings: Sendable, Equatable {
     /// One of `ConfigKey.actionMode`'s choices.
     public var actionMode: String?
     public var allowRunCommand: Bool?
+    /// One of `ConfigKey.sandboxPolicy`'s choices.
+    public var sandboxPolicy: String?
+    public var sandboxApproveCommands: Bool?
+    public var sandboxCpuSeconds: Int?
+    public var sandboxMemoryMB: Int?
+    public var sandboxFileSizeMB: Int?
+    public var sandboxProcesses: Int?
+    public var sandboxOutputKB: Int?
+    public var sandboxHide: [String]?
+    public var sandboxEnvironment: [String]?
     /// Test ids that show the fix (FAIL_TO_PASS).
     public var failToPass: [String]?
 
@@ -37,6 +47,15 @@ public struct Settings: Sendable, Equatable {
         merged.commandTimeout = other.commandTimeout ?? commandTimeout
         merged.actionMode = other.actionMode ?? actionMode
         merged.allowRunCommand = other.allowRunCommand ?? allowRunCommand
+        merged.sandboxPolicy = other.sandboxPolicy ?? sandboxPolicy
+        merged.sandboxApproveCommands = other.sandboxApproveCommands ?? sandboxApproveCommands
+        merged.sandboxCpuSeconds = other.sandboxCpuSeconds ?? sandboxCpuSeconds
+        merged.sandboxMemoryMB = other.sandboxMemoryMB ?? sandboxMemoryMB
+        merged.sandboxFileSizeMB = other.sandboxFileSizeMB ?? sandboxFileSizeMB
+        merged.sandboxProcesses = other.sandboxProcesses ?? sandboxProcesses
+        merged.sandboxOutputKB = other.sandboxOutputKB ?? sandboxOutputKB
+        merged.sandboxHide = other.sandboxHide ?? sandboxHide
+        merged.sandboxEnvironment = other.sandboxEnvironment ?? sandboxEnvironment
         merged.failToPass = other.failToPass ?? failToPass
         return merged
     }
@@ -57,6 +76,15 @@ public struct Settings: Sendable, Equatable {
         case (.commandTimeout, .seconds(let v)): commandTimeout = v
         case (.actionMode, .string(let v)): actionMode = v
         case (.allowRunCommand, .bool(let v)): allowRunCommand = v
+        case (.sandboxPolicy, .string(let v)): sandboxPolicy = v
+        case (.sandboxApproveCommands, .bool(let v)): sandboxApproveCommands = v
+        case (.sandboxCpuSeconds, .integer(let v)): sandboxCpuSeconds = v
+        case (.sandboxMemoryMB, .integer(let v)): sandboxMemoryMB = v
+        case (.sandboxFileSizeMB, .integer(let v)): sandboxFileSizeMB = v
+        case (.sandboxProcesses, .integer(let v)): sandboxProcesses = v
+        case (.sandboxOutputKB, .integer(let v)): sandboxOutputKB = v
+        case (.sandboxHide, .strings(let v)): sandboxHide = v
+        case (.sandboxEnvironment, .strings(let v)): sandboxEnvironment = v
         case (.failToPass, .strings(let v)): failToPass = v
         default: preconditionFailure("\(key) checked as \(key.kind) but got \(value)")
         }
@@ -101,6 +129,7 @@ extension Settings {
     /// (a typo there should not pass silently) and skipped elsewhere (editors send their own keys).
     public init(object: [String: JSON], layer: SettingsLayer, location: String, ignoring: Set<String> = []) throws(ConfigError) {
         self.init()
+        let object = Self.flattened(object)
         for name in object.keys.sorted() where !ignoring.contains(name) {
             let value = object[name]!
             guard let key = ConfigKey(rawValue: name) else {
@@ -111,6 +140,10 @@ extension Settings {
             guard key.layers.contains(layer) else { throw ConfigError(location: location, problem: .notSettableHere(key, layer)) }
             guard let checked = key.check(value) else {
                 throw ConfigError(location: location, problem: .invalidValue(key, got: Self.shown(value)))
+            }
+            // The repository's own file may tighten the sandbox, never turn it off.
+            if key == .sandboxPolicy, layer == .file, case .string("off") = checked {
+                throw ConfigError(location: location, problem: .sandboxOffInRepository)
             }
             set(key, checked)
         }
@@ -123,6 +156,20 @@ extension Settings {
         for case let (key, value?) in options {
             self = overlaid(by: try Settings(object: [key.rawValue: value], layer: .commandLine, location: key.option))
         }
+    }
+
+    /// Tables whose keys are settings (`[sandbox]`, or `{"sandbox": {...}}` from an editor) become
+    /// dotted keys (`sandbox.policy`).
+    static func flattened(_ object: [String: JSON]) -> [String: JSON] {
+        var flat: [String: JSON] = [:]
+        for (name, value) in object {
+            if name == "sandbox", let inner = value.objectValue {
+                for (innerName, innerValue) in inner { flat["sandbox." + innerName] = innerValue }
+            } else {
+                flat[name] = value
+            }
+        }
+        return flat
     }
 
     /// Editor settings: `initializationOptions` or `didChangeConfiguration`'s `settings`, either the

@@ -72,6 +72,7 @@ extension FixpointServer {
             if case .missingTestCommand = error.problem { throw .invalidParams(args.path + ".testCommand", error.reason) }
             throw ResponseError(error)
         }
+        if plan.request.sandbox.approveCommands { plan.request.commandApproval = CommandApproval.asker(connection) }
         var openVersions: [DocumentURI: Int] = [:]
         for (docURI, document) in documents.documents {
             guard let relative = folder.relativePath(of: docURI) else { continue }

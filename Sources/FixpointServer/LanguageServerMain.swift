@@ -2,6 +2,7 @@ import Agent
 import Foundation
 import JSONRPC
 import Runs
+import Sandbox
 
 /// `fixpoint serve`: the language server on stdin/stdout.
 public enum LanguageServerMain {
@@ -16,6 +17,6 @@ public enum LanguageServerMain {
         return code
     }
 
-    /// One line on stderr; editors show it in their server log.
-    @Sendable public static func logToStderr(_ line: String) { ProtectedStdio.logToStderr(line) }
+    /// One line on stderr, through the redaction point; editors show it in their server log.
+    @Sendable public static func logToStderr(_ line: String) { ProtectedStdio.logToStderr(Redaction.redact(line)) }
 }

@@ -58,6 +58,7 @@ extension Snapshot {
                 var diff: OpaquePointer?
                 try GitError.check(git_diff_from_buffer(&diff, text, text.utf8.count), "parse patch")
                 defer { git_diff_free(diff) }
+                for path in deltaPaths(diff!) { try LinkedParents.check(path, in: directory, operation: "apply patch") }
                 var options = git_apply_options()
                 try GitError.check(git_apply_options_init(&options, UInt32(GIT_APPLY_OPTIONS_VERSION)), "initialise apply options")
                 // git_apply computes every file's result in memory before checkout writes any of

@@ -50,6 +50,9 @@ extension Snapshot {
             throw .patch(PatchError(kind: error.operation == "parse patch" ? .unparsable : .rejected,
                                     message: "\(error.operation): \(error.message)"))
         }
+        for change in changes {
+            do { try LinkedParents.check(change.path, in: sourceRepository, operation: "write") } catch { throw .git(error) }
+        }
         var changed: [String] = []
         for change in changes {
             let now: String?

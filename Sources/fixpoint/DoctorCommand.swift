@@ -4,6 +4,7 @@ import Foundation
 import Git
 import ModelClient
 import ModelRuntime
+import Sandbox
 
 /// One line of `fixpoint doctor`'s table.
 struct DoctorCheck {
@@ -77,10 +78,23 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         checks.append(await toolCheck("git", ["--version"], required: false, fix: "apt-get install git (only for your own use; Fixpoint uses libgit2)"))
         checks.append(await toolCheck("python3", ["--version"], required: false, fix: "apt-get install python3 (the bundled fixture's tests use it)"))
-        checks.append(await toolCheck("bwrap", ["--version"], required: false, fix: "apt-get install bubblewrap (sandboxing for run_command, a later issue)"))
+        checks.append(await sandboxCheck())
         checks.append(await toolCheck("nvim", ["--version"], required: false, fix: "apt-get install neovim (editor tests)"))
         checks.append(await toolCheck("emacs", ["--version"], required: false, fix: "apt-get install emacs-nox (editor tests)"))
         return checks
+    }
+
+    /// Whether bubblewrap really confines commands here (it is run once, as a fix run would).
+    static func sandboxCheck() async -> DoctorCheck {
+        switch await Bubblewrap.probe() {
+        case .available(let path):
+            return DoctorCheck(name: "sandbox", verdict: .ok,
+                               detail: "\(path) works: tests and run_command run sandboxed (no network, read-only system)", fix: "", required: false)
+        case .unavailable(let reason, let fix):
+            return DoctorCheck(name: "sandbox", verdict: .bad,
+                               detail: "\(reason); fix runs tests with the environment allowlist and limits only, refuses run_command, "
+                                   + "and --sandbox strict refuses to run", fix: fix, required: false)
+        }
     }
 
     static func toolCheck(_ tool: String, _ args: [String], required: Bool, fix: String) async -> DoctorCheck {

@@ -1,6 +1,7 @@
 import Agent
 import ArgumentParser
 import Config
+import Eval
 import Foundation
 import Git
 import JSONValue
@@ -34,9 +35,19 @@ struct FixCommand: AsyncParsableCommand {
     @Option(name: .customLong("fail-to-pass"), parsing: .upToNextOption, help: ConfigKey.failToPass.help) var failToPass: [String] = []
     @Option(help: "Write the patch here.") var out: String?
     @Option(help: "Write the JSON report here.") var report: String?
+    @Option(help: "Write the result as SARIF 2.1.0 here (the issue as a result, the patch as its fixes).") var sarif: String?
     @Option(help: "Write the trajectory journal (JSONL) here.") var trajectory: String?
     @Flag(help: "Print one JSON event per line on stdout (for CI).") var jsonEvents = false
     @Flag(help: ConfigKey.allowRunCommand.help) var allowRunCommand = false
+    @Option(name: .customLong("sandbox"), help: ConfigKey.sandboxPolicy.help) var sandboxPolicy: String?
+    @Flag(help: ConfigKey.sandboxApproveCommands.help) var sandboxApproveCommands = false
+    @Option(help: ConfigKey.sandboxCpuSeconds.help) var sandboxCpuSeconds: Int?
+    @Option(name: .customLong("sandbox-memory-mb"), help: ConfigKey.sandboxMemoryMB.help) var sandboxMemoryMB: Int?
+    @Option(name: .customLong("sandbox-file-size-mb"), help: ConfigKey.sandboxFileSizeMB.help) var sandboxFileSizeMB: Int?
+    @Option(help: ConfigKey.sandboxProcesses.help) var sandboxProcesses: Int?
+    @Option(name: .customLong("sandbox-output-kb"), help: ConfigKey.sandboxOutputKB.help) var sandboxOutputKB: Int?
+    @Option(help: ConfigKey.sandboxHide.help) var sandboxHide: [String] = []
+    @Option(name: .customLong("sandbox-env"), help: ConfigKey.sandboxEnvironment.help) var sandboxEnvironment: [String] = []
     @Flag(help: "Write a verified patch into the repository's working tree (only if the files it touches are unchanged).")
     var apply = false
 
@@ -56,7 +67,13 @@ struct FixCommand: AsyncParsableCommand {
             (.maxStepTokens, maxStepTokens.map(JSON.int)), (.tokenBudget, tokenBudget.map(JSON.int)),
             (.timeout, timeout.map(JSON.double)), (.commandTimeout, commandTimeout.map(JSON.double)),
             (.actionMode, actionMode.map(JSON.string)), (.contextSize, contextSize.map(JSON.int)),
-            (.allowRunCommand, allowRunCommand ? JSON.bool(true) : nil),
+            (.allowRunCommand, allowRunCommand ? JSON.bool(true) : nil), (.sandboxPolicy, sandboxPolicy.map(JSON.string)),
+            (.sandboxApproveCommands, sandboxApproveCommands ? JSON.bool(true) : nil),
+            (.sandboxCpuSeconds, sandboxCpuSeconds.map(JSON.int)), (.sandboxMemoryMB, sandboxMemoryMB.map(JSON.int)),
+            (.sandboxFileSizeMB, sandboxFileSizeMB.map(JSON.int)), (.sandboxProcesses, sandboxProcesses.map(JSON.int)),
+            (.sandboxOutputKB, sandboxOutputKB.map(JSON.int)),
+            (.sandboxHide, sandboxHide.isEmpty ? nil : .array(sandboxHide.map(JSON.string))),
+            (.sandboxEnvironment, sandboxEnvironment.isEmpty ? nil : .array(sandboxEnvironment.map(JSON.string))),
             (.failToPass, failToPass.isEmpty ? nil : JSON.array(failToPass.map(JSON.string))),
         ]
         return try Settings(commandLine: given)
@@ -86,7 +103,8 @@ struct FixCommand: AsyncParsableCommand {
             printError("fixpoint: \(error.message)")
             throw ExitCode(ExitCodes.usage)
         }
-        let request = plan.request
+        var request = plan.request
+        if request.sandbox.approveCommands { request.commandApproval = TerminalApproval.ask }
         var options = plan.options()
         options.trajectoryPath = trajectory
         options.applyToUserTree = apply
@@ -101,7 +119,7 @@ struct FixCommand: AsyncParsableCommand {
         watcher.cancel()
         progress.finish()
 
-        try write(outcome)
+        try write(outcome, issue: issueText, root: root)
         progress.summary(outcome, printPatch: out == nil)
         switch (outcome.failure, outcome.report.status) {
         case (.configuration?, _): throw ExitCode(ExitCodes.usage)
@@ -113,10 +131,14 @@ struct FixCommand: AsyncParsableCommand {
         }
     }
 
-    private func write(_ outcome: FixOutcome) throws {
+    private func write(_ outcome: FixOutcome, issue: String, root: String) throws {
         do {
             if let out { try outcome.report.patch.write(toFile: out, atomically: true, encoding: .utf8) }
             if let report { try (outcome.report.toJSON().prettyPrinted() + "\n").write(toFile: report, atomically: true, encoding: .utf8) }
+            if let sarif {
+                let log = SARIFReport.render(report: outcome.report, issue: issue, repositoryRoot: root)
+                try (log.prettyPrinted() + "\n").write(toFile: sarif, atomically: true, encoding: .utf8)
+            }
         } catch {
             printError("fixpoint: cannot write results: \(error.localizedDescription)")
             throw ExitCode(ExitCodes.usage)

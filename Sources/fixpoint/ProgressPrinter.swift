@@ -79,6 +79,7 @@ final class ProgressPrinter: Sendable {
         if let error = r.error { lines.append("  error: \(error)") }
         if let before = r.tests.before { lines.append("  tests before: exit \(before.exitCode)") }
         if let after = r.tests.after { lines.append("  tests after:  exit \(after.exitCode) on a clean copy with the patch") }
+        if let sandbox = r.sandbox { lines.append("  sandbox: \(sandbox.policy), \(sandbox.detail)") }
         if !r.filesChanged.isEmpty { lines.append("  files changed: \(r.filesChanged.joined(separator: ", "))") }
         lines.append("  tokens: \(r.usage.promptTokens) prompt (\(r.usage.cachedPromptTokens) cached), \(r.usage.completionTokens) completion")
         if let applied = outcome.appliedFiles { lines.append("  applied to your working tree: \(applied.joined(separator: ", "))") }

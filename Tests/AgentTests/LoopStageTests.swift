@@ -2,6 +2,7 @@ import Foundation
 import Git
 import JSONValue
 import ModelClient
+import Sandbox
 import Synchronization
 import Testing
 
@@ -12,7 +13,7 @@ func stageSettings(mode: ActionMode = .native, contextSize: Int = 16_384, testsF
     var settings = TrajectorySettings(
         index: 0, seed: 7, issue: "add() subtracts", testCommand: "sh run_tests.sh", maxSteps: 30, maxTokensPerStep: 4096,
         tokenBudget: nil, deadline: nil, contextSize: contextSize, actionMode: mode, model: "m", temperature: 0.2,
-        allowRunCommand: true, commandTimeout: 60)
+        allowRunCommand: true, commandTimeout: 60, sandbox: .unconfined())
     settings.testsFailedBefore = testsFailedBefore
     return settings
 }

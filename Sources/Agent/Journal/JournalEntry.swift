@@ -44,8 +44,11 @@ public enum JournalEntry: Sendable, Equatable {
         public var maxSteps: Int
         public var heavy: Int
         public var version: String
+        /// The sandbox policy, and whether commands run inside bubblewrap (absent in older journals).
+        public var sandbox: String?
+        public var sandboxed: Bool?
         enum CodingKeys: String, CodingKey {
-            case repository, testCommand = "test_command", maxSteps = "max_steps", heavy, version
+            case repository, testCommand = "test_command", maxSteps = "max_steps", heavy, version, sandbox, sandboxed
         }
     }
 

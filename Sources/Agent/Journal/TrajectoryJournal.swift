@@ -1,9 +1,10 @@
 import Foundation
 import JSONValue
+import Sandbox
 import Synchronization
 
 /// The run's journal: one `JournalRecord` per line (JSONL), written and flushed as the run goes, so a
-/// crash leaves a readable record. Never contains API keys (the model client never hands them out).
+/// crash leaves a readable record. Every line passes the redaction point (`Redaction`): no API keys or secret values.
 public final class TrajectoryJournal: Sendable {
     private let handle: Mutex<FileHandle?>
     private let start = Date()
@@ -22,7 +23,7 @@ public final class TrajectoryJournal: Sendable {
     public func record(_ entry: JournalEntry, trajectory: Int = 0, step: Int = 0) {
         let t = (Date().timeIntervalSince(start) * 1000).rounded() / 1000
         let line = Self.line(JournalRecord(t: t, step: step, trajectory: trajectory, entry: entry))
-        handle.withLock { $0?.write(Data((line + "\n").utf8)) }
+        handle.withLock { $0?.write(Data((Redaction.redact(line) + "\n").utf8)) }
     }
 
     /// A record as its journal line (sorted keys, byte-stable).

@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import Sandbox
 
 /// The loop's services that tools reach through `ToolContext`: the configured tests, a command, the
 /// diff and patches — all in this trajectory's snapshot. A test run is handed back through
@@ -9,8 +10,9 @@ struct SnapshotServices {
     let testCommand: String
     let commandTimeout: Double
     let allowRunCommand: Bool
-    /// Environment variables (API keys) that test and command processes must not see.
-    let hiddenEnvironment: [String]
+    /// Where tests and commands run, confined as the run's policy says.
+    let sandbox: Sandbox
+    let commandApproval: (@Sendable (String) async -> Bool)?
     let journal: TrajectoryJournal
     let trajectory: Int
     let latestTests = LatestTestRun()
@@ -20,14 +22,15 @@ struct SnapshotServices {
         testCommand = settings.testCommand
         commandTimeout = settings.commandTimeout
         allowRunCommand = settings.allowRunCommand
-        hiddenEnvironment = settings.hiddenEnvironment
+        sandbox = settings.sandbox
+        commandApproval = settings.commandApproval
         self.journal = journal
         trajectory = settings.index
     }
 
     /// The context for one call at `step`; tool output is bounded by `maxOutputBytes`.
     func context(step: Int, maxOutputBytes: Int) throws(ToolError) -> ToolContext {
-        let (snapshot, testCommand, timeout, hidden) = (self.snapshot, self.testCommand, commandTimeout, hiddenEnvironment)
+        let (snapshot, testCommand, timeout, sandbox, approval) = (self.snapshot, self.testCommand, commandTimeout, self.sandbox, commandApproval)
         let (journal, trajectory, latestTests) = (self.journal, self.trajectory, self.latestTests)
 
         let runTests: @Sendable (String?) async -> String = { args in
@@ -40,7 +43,7 @@ struct SnapshotServices {
                 }
                 command += " " + quoted
             }
-            let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout, hiding: hidden)
+            let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout, sandbox: sandbox)
             journal.record(.tests(.init(exitCode: Int(run.exitCode), command: command)), trajectory: trajectory, step: step)
             latestTests.store(run)
             // The condensed output already starts with the exit code.
@@ -49,7 +52,10 @@ struct SnapshotServices {
         var runCommand: (@Sendable (String) async -> String)?
         if allowRunCommand {
             runCommand = { command in
-                let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout, hiding: hidden)
+                if let approval, await !approval(command) {
+                    return "Error: the user declined to run this command; do without it (read_file, search, run_tests)."
+                }
+                let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout, sandbox: sandbox)
                 return "Exit code \(run.exitCode)\(run.timedOut ? " (timed out)" : "").\n" + OutputTriage.headTail(run.output)
             }
         }

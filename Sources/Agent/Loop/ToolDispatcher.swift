@@ -1,6 +1,7 @@
 import Foundation
 import Git
 import ModelClient
+import Sandbox
 
 /// Runs one call of the model's: through the registry on the tool executor (off Swift's cooperative
 /// pool), with the loop guard's nudges, refusals told apart from errors by type, edits of test files
@@ -64,7 +65,8 @@ struct ToolDispatcher {
             telemetry.record(.testEdit, "\(call.summary) changed a test file")
             result.text += "\nNote: \(path) is a test file. The tests describe the wanted behaviour; fix the code they test instead, unless the issue asks to change the tests."
         }
-        result.text = OutputTriage.headTail(result.text, maxLines: 400, maxBytes: outputLimit)
+        // What the model sees passes the redaction point (a file may hold a secret's value).
+        result.text = Redaction.redact(OutputTriage.headTail(result.text, maxLines: 400, maxBytes: outputLimit))
         telemetry.addToolTime(since: began)
         telemetry.journal(.observation(.init(name: call.name, bytes: result.text.utf8.count, sha256: SHA256.hex(result.text),
                                              head: String(result.text.prefix(200)), failed: result.failed)))

@@ -1,5 +1,6 @@
 import Foundation
 import ModelClient
+import Sandbox
 
 /// Everything one trajectory needs besides its snapshot and model.
 struct TrajectorySettings: Sendable {
@@ -18,11 +19,13 @@ struct TrajectorySettings: Sendable {
     var temperature: Double
     var allowRunCommand: Bool
     var commandTimeout: Double
+    /// Where the test command and `run_command` run (and whether `run_command` may).
+    var sandbox: Sandbox
+    /// Asked before each `run_command` when set; false refuses it.
+    var commandApproval: (@Sendable (String) async -> Bool)?
     var maxConsecutiveFormatErrors = 8
     /// Whether the test command failed on the base: a `submit` with no change is then questioned once.
     var testsFailedBefore = false
-    /// Environment variables (API keys) that test and command processes must not see.
-    var hiddenEnvironment: [String] = []
     /// Observations kept verbatim when a compaction stubs old ones.
     var keepObservations = 6
     /// Turns kept verbatim when a compaction folds history into the ledger.

@@ -3,6 +3,7 @@ import Foundation
 import Git
 import JSONValue
 import ModelClient
+import Sandbox
 
 /// The one entry point both the CLI and the language server use. Cancel the calling task to stop a
 /// run: the model request is aborted, commands are killed, snapshots are removed, and the report's
@@ -10,18 +11,32 @@ import ModelClient
 public enum Fixer {
     public static func run(
         _ request: FixRequest, model selection: ModelSelection, options: RunOptions = RunOptions(),
-        onEvent: @escaping @Sendable (AgentEvent) -> Void = { _ in }
+        onEvent emit: @escaping @Sendable (AgentEvent) -> Void = { _ in }
     ) async -> FixOutcome {
         let started = Date()
         if let problem = request.validationProblem {
             return .failed(problem, failure: .configuration, started: started)
+        }
+        let secretVariables = selection.secretEnvironment
+        for name in secretVariables { if let key = ProcessInfo.processInfo.environment[name] { Redaction.register(key) } }
+        // Events reach editors and logs: through the redaction point.
+        let onEvent: @Sendable (AgentEvent) -> Void = { event in
+            var event = event
+            event.summary = Redaction.redact(event.summary)
+            emit(event)
+        }
+        // The sandbox before the model: the strict policy refuses to run where bubblewrap can't.
+        let sandbox: Sandbox
+        do { sandbox = try await Sandbox.prepare(request.sandbox, hiding: secretVariables) } catch {
+            return .failed(error.description, failure: .configuration, started: started)
         }
         let journal: TrajectoryJournal
         do { journal = try TrajectoryJournal(path: options.trajectoryPath) } catch {
             return .failed("cannot write the trajectory journal \(options.trajectoryPath ?? ""): \(error.localizedDescription)", failure: .configuration, started: started)
         }
         journal.record(.runStart(.init(repository: request.repository, testCommand: request.testCommand,
-                                       maxSteps: request.maxSteps, heavy: request.heavy, version: FixpointVersion.string)))
+                                       maxSteps: request.maxSteps, heavy: request.heavy, version: FixpointVersion.string,
+                                       sandbox: sandbox.settings.policy.rawValue, sandboxed: sandbox.confinement.isSandboxed)))
 
         // The model first: a run that cannot reach it should fail before any work.
         let endpoint: ModelConnection
@@ -45,7 +60,7 @@ public enum Fixer {
             await endpoint.close()
             return .failed("cannot snapshot \(request.repository): \(error)", failure: .configuration, started: started)
         }
-        var outcome = await RunCoordinator(request: request, options: options, base: base, model: endpoint,
+        var outcome = await RunCoordinator(request: request, options: options, base: base, model: endpoint, sandbox: sandbox,
                                            journal: journal, onEvent: onEvent, started: started).run()
         await endpoint.close()
         // Every other snapshot of the run is gone by now; the base goes too unless a face keeps it to apply later.
@@ -54,6 +69,7 @@ public enum Fixer {
         } else {
             await base.remove()
         }
+        outcome.report = outcome.report.redacted()
         return outcome
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Git
 import JSONValue
 import ModelClient
+import Sandbox
 
 /// Runs the trajectories of one fix (one, or several in parallel for heavy mode), verifies each
 /// patch on a clean copy of the base, picks the result and writes the report.
@@ -10,6 +11,7 @@ struct RunCoordinator {
     let options: RunOptions
     let base: Snapshot
     let model: ModelConnection
+    let sandbox: Sandbox
     let journal: TrajectoryJournal
     let onEvent: @Sendable (AgentEvent) -> Void
     let started: Date
@@ -32,10 +34,10 @@ struct RunCoordinator {
     func run() async -> FixOutcome {
         // tests.before: on the base exactly as the user has it; verification compares against it.
         let baseline = await PatchVerifier.recordBaseline(base: base, testCommand: request.testCommand,
-                                                          commandTimeout: request.commandTimeout, hiding: model.secretEnvironment)
+                                                          commandTimeout: request.commandTimeout, sandbox: sandbox)
         let before = baseline.run
         let verifier = PatchVerifier(base: base, testCommand: request.testCommand, commandTimeout: request.commandTimeout,
-                                     hiddenEnvironment: model.secretEnvironment, named: request.failToPass, baseline: baseline)
+                                     sandbox: sandbox, named: request.failToPass, baseline: baseline)
         journal.record(.testsBefore(.init(exitCode: Int(before.exitCode), durationS: before.durationS)))
         onEvent(AgentEvent(kind: .testsBefore, step: 0, maxSteps: request.maxSteps,
                            summary: before.passed ? "tests pass before any change" : "tests fail before any change (exit \(before.exitCode))"))
@@ -86,10 +88,10 @@ struct RunCoordinator {
             maxSteps: request.maxSteps, maxTokensPerStep: request.maxTokensPerStep, tokenBudget: request.tokenBudget,
             deadline: request.timeLimit.map { started.timeIntervalSinceReferenceDate + $0 },
             contextSize: model.contextSize, actionMode: options.actionMode ?? model.defaultActionMode, model: model.modelName,
-            temperature: options.temperature ?? (count > 1 ? 0.7 : 0.2), allowRunCommand: request.allowRunCommand,
-            commandTimeout: request.commandTimeout)
+            temperature: options.temperature ?? (count > 1 ? 0.7 : 0.2), allowRunCommand: request.allowRunCommand && sandbox.runCommandRefusal == nil,
+            commandTimeout: request.commandTimeout, sandbox: sandbox)
         settings.testsFailedBefore = testsFailedBefore
-        settings.hiddenEnvironment = model.secretEnvironment
+        settings.commandApproval = request.commandApproval
         let loop = AgentLoop(settings: settings, model: model.model, snapshot: snapshot, journal: journal, onEvent: onEvent)
         let outcome = await loop.run(issueMessage: issueMessage)
 
@@ -169,6 +171,7 @@ struct RunCoordinator {
                                  patchSHA256: f.patchSHA256, selected: f.index == chosen.index)
         }
         report.timing.wallS = Date().timeIntervalSince(started)
+        report.sandbox = sandbox.summary(runCommandAsked: request.allowRunCommand)
 
         var outcome = FixOutcome(report: report, changes: chosen.changes,
                                  failure: chosen.outcome.modelUnreachable && chosen.patch.isEmpty ? .modelUnreachable : nil)
@@ -190,5 +193,14 @@ struct RunCoordinator {
                            promptTokens: report.usage.promptTokens, completionTokens: report.usage.completionTokens,
                            elapsedS: report.timing.wallS))
         return outcome
+    }
+}
+
+extension Sandbox {
+    /// The report's `sandbox` section.
+    func summary(runCommandAsked: Bool) -> RunReport.SandboxSummary {
+        let runCommand = !runCommandAsked ? "disabled" : runCommandRefusal.map { "refused: \($0)" } ?? "enabled"
+        return RunReport.SandboxSummary(policy: settings.policy.rawValue, sandboxed: confinement.isSandboxed,
+                                        detail: confinement.summary, runCommand: runCommand)
     }
 }

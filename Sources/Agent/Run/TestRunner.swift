@@ -1,9 +1,9 @@
-import ChildProcess
 import Foundation
+import Sandbox
 import Synchronization
 
-/// Runs the configured test command (or any shell command) in a snapshot, with a timeout that kills
-/// the whole process group, and condenses the output for the model.
+/// Runs the configured test command (or any shell command) in a snapshot, confined by the run's
+/// sandbox, with a timeout that kills the whole tree, and condenses the output for the model.
 enum TestRunner {
     struct Result: Sendable {
         var exitCode: Int32
@@ -25,32 +25,22 @@ enum TestRunner {
         }
     }
 
-    /// `hiding`: environment variables removed for the child (the model server's API key).
+    /// The output comes back redacted (`Redaction`).
     /// `listingPassingTests`: ask runners that name only failures by default to name passes too
     /// (pytest's `-rp`), for the runs verification compares test by test.
-    static func run(_ command: String, in directory: String, timeout: Double, hiding: [String] = [],
+    static func run(_ command: String, in directory: String, timeout: Double, sandbox: Sandbox,
                     listingPassingTests: Bool = false) async -> Result {
-        var spec = ProcessSpec.shell(command, workingDirectory: directory)
-        spec.timeout = timeout
-        // Python would otherwise write bytecode caches into the snapshot; harmless but noisy.
-        var env = ProcessInfo.processInfo.environment
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
-        env["CI"] = env["CI"] ?? "1"
-        for name in hiding { env[name] = nil }
+        var extra: [String: String] = [:]
         if listingPassingTests {
             // Before the user's own PYTEST_ADDOPTS, so a `-r` they set there still wins.
-            env["PYTEST_ADDOPTS"] = (["-rfEp"] + [env["PYTEST_ADDOPTS"]].compactMap { $0 }).joined(separator: " ")
+            let own = ProcessInfo.processInfo.environment["PYTEST_ADDOPTS"]
+            extra["PYTEST_ADDOPTS"] = (["-rfEp"] + [own].compactMap { $0 }).joined(separator: " ")
         }
-        spec.environment = env
-        do {
-            let out = try await ChildProcess.run(spec)
-            var text = out.stdoutText
-            if out.timedOut { text += "\n[Fixpoint: the command timed out after \(Int(timeout))s and was killed]" }
-            if out.cancelled { text += "\n[Fixpoint: the command was cancelled]" }
-            return Result(exitCode: out.status.code, output: text, timedOut: out.timedOut, durationS: out.durationS)
-        } catch {
-            return Result(exitCode: 127, output: "could not run the command: \(error)", timedOut: false, durationS: 0)
-        }
+        let out = await sandbox.run(command, in: directory, timeout: timeout, environment: extra)
+        var text = out.output
+        if out.timedOut { text += "\n[Fixpoint: the command timed out after \(Int(timeout))s and was killed]" }
+        if out.cancelled { text += "\n[Fixpoint: the command was cancelled]" }
+        return Result(exitCode: out.exitCode, output: text, timedOut: out.timedOut, durationS: out.durationS)
     }
 }
 

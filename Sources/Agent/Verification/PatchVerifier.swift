@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import Sandbox
 
 /// Judges patches against one base: runs the tests once on the untouched base (the baseline),
 /// then, for each patch, on a fresh copy of the base with the patch applied and its changes to
@@ -10,7 +11,8 @@ struct PatchVerifier: Sendable {
     let base: Snapshot
     let testCommand: String
     let commandTimeout: Double
-    let hiddenEnvironment: [String]
+    /// Where the judging runs happen: the run's sandbox, as for every other test run.
+    let sandbox: Sandbox
     /// The tests the user named (`--fail-to-pass`); empty: the tests that fail in the baseline.
     let named: [String]
     let baseline: Baseline
@@ -27,10 +29,10 @@ struct PatchVerifier: Sendable {
     }
 
     /// Runs the tests on a copy of the base exactly as the user has it.
-    static func recordBaseline(base: Snapshot, testCommand: String, commandTimeout: Double, hiding: [String]) async -> Baseline {
+    static func recordBaseline(base: Snapshot, testCommand: String, commandTimeout: Double, sandbox: Sandbox) async -> Baseline {
         let copy = try? await base.fork()
         let directory = copy?.directory ?? base.directory
-        let run = await TestRunner.run(testCommand, in: directory, timeout: commandTimeout, hiding: hiding, listingPassingTests: true)
+        let run = await TestRunner.run(testCommand, in: directory, timeout: commandTimeout, sandbox: sandbox, listingPassingTests: true)
         let outcomes = run.outcomes(in: directory)
         if let copy { await copy.remove() }
         return Baseline(run: run, outcomes: outcomes)
@@ -62,7 +64,7 @@ struct PatchVerifier: Sendable {
             await clean.remove()
             return failed("The patch does not apply to the base without its test-file changes: \(error)", touched: touched)
         }
-        let run = await TestRunner.run(testCommand, in: clean.directory, timeout: commandTimeout, hiding: hiddenEnvironment,
+        let run = await TestRunner.run(testCommand, in: clean.directory, timeout: commandTimeout, sandbox: sandbox,
                                        listingPassingTests: true)
         let outcomes = run.outcomes(in: clean.directory)
         await clean.remove()
@@ -83,14 +85,17 @@ extension TestRunner.Result {
 }
 
 /// A test run read for judging, for callers outside the agent (the evaluation's independent judge):
-/// the same environment and parsers as verification.
+/// the same environment, sandbox and parsers as verification.
 public struct JudgingRun: Sendable {
     public var outcomes: TestOutcomes
     public var report: RunReport.TestRun
     public var durationS: Double
 
-    public static func run(_ command: String, in directory: String, timeout: Double) async -> JudgingRun {
-        let run = await TestRunner.run(command, in: directory, timeout: timeout, listingPassingTests: true)
+    /// `sandbox`: nil runs in the standard sandbox with default limits.
+    public static func run(_ command: String, in directory: String, timeout: Double, sandbox: Sandbox? = nil) async -> JudgingRun {
+        let box: Sandbox
+        if let sandbox { box = sandbox } else { box = await Sandbox.standard() }
+        let run = await TestRunner.run(command, in: directory, timeout: timeout, sandbox: box, listingPassingTests: true)
         return JudgingRun(outcomes: run.outcomes(in: directory), report: run.report(tailBytes: 4000), durationS: run.durationS)
     }
 }
