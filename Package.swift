@@ -74,6 +74,7 @@ let package = Package(
         .testTarget(name: "RunsTests", dependencies: ["Runs", "Agent"], swiftSettings: strict),
         .testTarget(name: "ACPServerTests", dependencies: ["ACPServer", "FixpointServer", "Runs", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "FixpointServerTests", dependencies: ["FixpointServer", "Runs", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
+        .testTarget(name: "EvalTests", dependencies: ["Eval", "JSONValue"], swiftSettings: strict),
         .testTarget(name: "FixpointCLITests", dependencies: ["fixpoint", "ChildProcess", "ModelClient", "ModelRuntime", "ModelTestSupport", "JSONValue"], swiftSettings: strict),
         // Real llama-server and real models: skipped with a note where the runtime is not installed,
         // failing instead when FIXPOINT_REQUIRE_MODEL=1 (CI).

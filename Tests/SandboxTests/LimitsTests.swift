@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Testing
 @testable import Sandbox
@@ -61,6 +62,14 @@ import Glibc
         #expect(run.exitCode != 0)
         let size = (try? FileManager.default.attributesOfItem(atPath: f.workspace + "/big.bin")[.size] as? Int) ?? 0
         #expect(size <= 1 << 20)
+    }
+
+    @Test func theProcessRlimitAllowsForWhatTheUserAlreadyRuns() {
+        #expect(UserTasks.count() >= 1, "this test process is one of the user's tasks")
+        var limits = SandboxLimits()
+        limits.processes = 64
+        #expect(limits.resourceLimits(processBase: 500).contains(ResourceLimit(.processes, 564)))
+        #expect(!limits.resourceLimits(processBase: nil).contains { $0.kind == .processes })
     }
 
     @Test func zeroLimitsAreRejected() {
