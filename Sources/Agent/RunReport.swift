@@ -101,6 +101,8 @@ public struct RunReport: Sendable, Codable, Equatable {
             case testEdit = "test_edit"
             /// The submit policy questioned a `submit` once (nothing changed, only tests changed, tests failing).
             case submitQuestioned = "submit_questioned"
+            /// The context is below `ContextMinimum.tokens` (recorded once, at step 0).
+            case smallContext = "small_context"
         }
         public var step: Int
         public var kind: Kind

@@ -17,16 +17,16 @@ struct ACPCommand: AsyncParsableCommand {
             fixpoint.toml at the repository root, as for `fix` (docs/configuration.md). See docs/acp.md.
             """)
 
-    @Option(name: .customLong("test-cmd"), help: help(.testCommand)) var testCmd: String?
-    @Option(help: help(.modelUrl)) var modelURL: String?
-    @Option(help: help(.model)) var model: String?
-    @Option(help: help(.apiKeyEnv)) var apiKeyEnv: String?
-    @Option(help: help(.maxSteps)) var maxSteps: Int?
-    @Option(help: help(.heavy)) var heavy: Int?
-    @Option(help: help(.tokenBudget)) var tokenBudget: Int?
-    @Option(help: help(.timeout)) var timeout: Double?
-    @Option(help: help(.actionMode)) var actionMode: String?
-    @Option(help: help(.contextSize)) var contextSize: Int?
+    @Option(name: .customLong("test-cmd"), help: ConfigKey.testCommand.help) var testCmd: String?
+    @Option(help: ConfigKey.modelUrl.help) var modelURL: String?
+    @Option(help: ConfigKey.model.help) var model: String?
+    @Option(help: ConfigKey.apiKeyEnv.help) var apiKeyEnv: String?
+    @Option(help: ConfigKey.maxSteps.help) var maxSteps: Int?
+    @Option(help: ConfigKey.heavy.help) var heavy: Int?
+    @Option(help: ConfigKey.tokenBudget.help) var tokenBudget: Int?
+    @Option(help: ConfigKey.timeout.help) var timeout: Double?
+    @Option(help: ConfigKey.actionMode.help) var actionMode: String?
+    @Option(help: ConfigKey.contextSize.help) var contextSize: Int?
 
     func validate() throws {
         do { _ = try commandLineSettings() } catch { throw ValidationError(error.description) }
@@ -45,14 +45,6 @@ struct ACPCommand: AsyncParsableCommand {
             (.tokenBudget, tokenBudget.map(JSON.int)), (.timeout, timeout.map(JSON.double)),
             (.actionMode, actionMode.map(JSON.string)), (.contextSize, contextSize.map(JSON.int)),
         ]
-        var settings = Settings()
-        for case let (key, value?) in given {
-            settings = settings.overlaid(by: try Settings(object: [key.rawValue: value], layer: .commandLine, location: key.option))
-        }
-        return settings
-    }
-
-    private static func help(_ key: ConfigKey) -> ArgumentHelp {
-        ArgumentHelp("\(key.summary) (default: \(key.defaultText))")
+        return try Settings(commandLine: given)
     }
 }

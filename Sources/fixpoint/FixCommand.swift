@@ -20,34 +20,34 @@ struct FixCommand: AsyncParsableCommand {
     @Option(help: "A folder inside the git repository to fix.") var repo: String
     @Option(help: "The issue text.") var issue: String?
     @Option(help: "A file holding the issue text.") var issueFile: String?
-    @Option(name: .customLong("test-cmd"), help: help(.testCommand)) var testCmd: String?
-    @Option(help: help(.modelUrl)) var modelURL: String?
-    @Option(help: help(.model)) var model: String?
-    @Option(help: help(.apiKeyEnv)) var apiKeyEnv: String?
-    @Option(help: help(.maxSteps)) var maxSteps: Int?
-    @Option(help: help(.heavy)) var heavy: Int?
-    @Option(help: help(.maxStepTokens)) var maxStepTokens: Int?
-    @Option(help: help(.tokenBudget)) var tokenBudget: Int?
-    @Option(help: help(.timeout)) var timeout: Double?
-    @Option(help: help(.commandTimeout)) var commandTimeout: Double?
-    @Option(help: help(.actionMode)) var actionMode: String?
-    @Option(help: help(.contextSize)) var contextSize: Int?
-    @Option(name: .customLong("fail-to-pass"), parsing: .upToNextOption, help: help(.failToPass)) var failToPass: [String] = []
+    @Option(name: .customLong("test-cmd"), help: ConfigKey.testCommand.help) var testCmd: String?
+    @Option(help: ConfigKey.modelUrl.help) var modelURL: String?
+    @Option(help: ConfigKey.model.help) var model: String?
+    @Option(help: ConfigKey.apiKeyEnv.help) var apiKeyEnv: String?
+    @Option(help: ConfigKey.maxSteps.help) var maxSteps: Int?
+    @Option(help: ConfigKey.heavy.help) var heavy: Int?
+    @Option(help: ConfigKey.maxStepTokens.help) var maxStepTokens: Int?
+    @Option(help: ConfigKey.tokenBudget.help) var tokenBudget: Int?
+    @Option(help: ConfigKey.timeout.help) var timeout: Double?
+    @Option(help: ConfigKey.commandTimeout.help) var commandTimeout: Double?
+    @Option(help: ConfigKey.actionMode.help) var actionMode: String?
+    @Option(help: ConfigKey.contextSize.help) var contextSize: Int?
+    @Option(name: .customLong("fail-to-pass"), parsing: .upToNextOption, help: ConfigKey.failToPass.help) var failToPass: [String] = []
     @Option(help: "Write the patch here.") var out: String?
     @Option(help: "Write the JSON report here.") var report: String?
     @Option(help: "Write the result as SARIF 2.1.0 here (the issue as a result, the patch as its fixes).") var sarif: String?
     @Option(help: "Write the trajectory journal (JSONL) here.") var trajectory: String?
     @Flag(help: "Print one JSON event per line on stdout (for CI).") var jsonEvents = false
-    @Flag(help: help(.allowRunCommand)) var allowRunCommand = false
-    @Option(name: .customLong("sandbox"), help: help(.sandboxPolicy)) var sandboxPolicy: String?
-    @Flag(help: help(.sandboxApproveCommands)) var sandboxApproveCommands = false
-    @Option(help: help(.sandboxCpuSeconds)) var sandboxCpuSeconds: Int?
-    @Option(name: .customLong("sandbox-memory-mb"), help: help(.sandboxMemoryMB)) var sandboxMemoryMB: Int?
-    @Option(name: .customLong("sandbox-file-size-mb"), help: help(.sandboxFileSizeMB)) var sandboxFileSizeMB: Int?
-    @Option(help: help(.sandboxProcesses)) var sandboxProcesses: Int?
-    @Option(name: .customLong("sandbox-output-kb"), help: help(.sandboxOutputKB)) var sandboxOutputKB: Int?
-    @Option(help: help(.sandboxHide)) var sandboxHide: [String] = []
-    @Option(name: .customLong("sandbox-env"), help: help(.sandboxEnvironment)) var sandboxEnvironment: [String] = []
+    @Flag(help: ConfigKey.allowRunCommand.help) var allowRunCommand = false
+    @Option(name: .customLong("sandbox"), help: ConfigKey.sandboxPolicy.help) var sandboxPolicy: String?
+    @Flag(help: ConfigKey.sandboxApproveCommands.help) var sandboxApproveCommands = false
+    @Option(help: ConfigKey.sandboxCpuSeconds.help) var sandboxCpuSeconds: Int?
+    @Option(name: .customLong("sandbox-memory-mb"), help: ConfigKey.sandboxMemoryMB.help) var sandboxMemoryMB: Int?
+    @Option(name: .customLong("sandbox-file-size-mb"), help: ConfigKey.sandboxFileSizeMB.help) var sandboxFileSizeMB: Int?
+    @Option(help: ConfigKey.sandboxProcesses.help) var sandboxProcesses: Int?
+    @Option(name: .customLong("sandbox-output-kb"), help: ConfigKey.sandboxOutputKB.help) var sandboxOutputKB: Int?
+    @Option(help: ConfigKey.sandboxHide.help) var sandboxHide: [String] = []
+    @Option(name: .customLong("sandbox-env"), help: ConfigKey.sandboxEnvironment.help) var sandboxEnvironment: [String] = []
     @Flag(help: "Write a verified patch into the repository's working tree (only if the files it touches are unchanged).")
     var apply = false
 
@@ -76,15 +76,7 @@ struct FixCommand: AsyncParsableCommand {
             (.sandboxEnvironment, sandboxEnvironment.isEmpty ? nil : .array(sandboxEnvironment.map(JSON.string))),
             (.failToPass, failToPass.isEmpty ? nil : JSON.array(failToPass.map(JSON.string))),
         ]
-        var settings = Settings()
-        for case let (key, value?) in given {
-            settings = settings.overlaid(by: try Settings(object: [key.rawValue: value], layer: .commandLine, location: key.option))
-        }
-        return settings
-    }
-
-    private static func help(_ key: ConfigKey) -> ArgumentHelp {
-        ArgumentHelp("\(key.summary) (default: \(key.defaultText))")
+        return try Settings(commandLine: given)
     }
 
     func run() async throws {

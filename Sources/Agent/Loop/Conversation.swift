@@ -67,6 +67,11 @@ struct Conversation {
     /// Bytes of the serialized message list: what the request will carry, near enough for budgeting.
     var serializedBytes: Int { entries.reduce(0) { $0 + $1.message.toJSON().serialized().utf8.count + 1 } }
 
+    /// Bytes no compaction can remove: the system prompt, the issue and the ledger.
+    var fixedBytes: Int {
+        entries.filter { [.system, .issue, .ledger].contains($0.kind) }.reduce(0) { $0 + $1.message.toJSON().serialized().utf8.count + 1 }
+    }
+
     /// The serialized messages array without its closing bracket: a request extends the previous
     /// one exactly when its prefix starts with the previous one's.
     var openPrefix: String {

@@ -39,7 +39,10 @@ struct RequestBuilder {
 
     /// The most tokens one answer may take.
     func maxTokens(_ mode: ActionMode) -> Int {
-        let cap = min(maxTokensPerStep, max(256, contextSize / 4))
+        // A quarter of the context for one answer; an eighth below the minimum context, where the
+        // fixed part already takes half and every token of history counts.
+        let share = contextSize < ContextMinimum.tokens ? 8 : 4
+        let cap = min(maxTokensPerStep, max(256, contextSize / share))
         return mode == .constrained ? min(cap, Self.constrainedActionMaxTokens) : cap
     }
 

@@ -50,7 +50,8 @@ public enum Fixer {
             return .failed(error.description, failure: error.isConfiguration ? .configuration : .modelUnreachable, started: started)
         }
         defer { Task { await endpoint.close() } }
-        onEvent(AgentEvent(kind: .started, step: 0, maxSteps: request.maxSteps, summary: "model ready: \(endpoint.description), context \(endpoint.contextSize) tokens per trajectory"))
+        onEvent(AgentEvent(kind: .started, step: 0, maxSteps: request.maxSteps, summary: "model ready: \(endpoint.description), context \(endpoint.contextSize) tokens per trajectory"
+                           + (ContextMinimum.warning(contextSize: endpoint.contextSize).map { "; warning: \($0)" } ?? "")))
 
         await Snapshot.removeStale(root: options.snapshotRoot)
         let base: Snapshot

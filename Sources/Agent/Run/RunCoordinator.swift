@@ -157,6 +157,9 @@ struct RunCoordinator {
         report.toolCalls = finished.reduce(0) { $0 + $1.outcome.toolCalls }
         report.tests = RunReport.Tests(before: before.report(tailBytes: 3000), after: chosen.after)
         if let verification = chosen.verification { report.tests.record(verification) }
+        if let warning = ContextMinimum.warning(contextSize: model.contextSize) {
+            report.events.append(RunReport.Event(step: 0, kind: .smallContext, detail: warning))
+        }
         for f in finished {
             report.usage.promptTokens += f.outcome.usage.promptTokens
             report.usage.completionTokens += f.outcome.usage.completionTokens
