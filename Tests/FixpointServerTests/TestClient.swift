@@ -112,6 +112,13 @@ final class TestClient: Sendable {
     /// Ends the client's output: the server sees end of input.
     func closeInput() { transport.close() }
 
+    /// Ends the session as an editor going away does and waits for the server to stop, so the bases it
+    /// kept for `fixpoint.applyFix` are removed before the test returns.
+    func finish() async -> Int32 {
+        closeInput()
+        return await serverTask.value
+    }
+
     func serverExitCode(timeout: Double = 10) async throws -> Int32 {
         try await withThrowingTaskGroup(of: Int32.self) { group in
             group.addTask { await self.serverTask.value }
