@@ -50,6 +50,9 @@ public struct ConfigFile: Sendable, Equatable {
 extension ConfigFile {
     /// The whole TOML document as JSON.
     static func document(_ text: String, path: String) throws(ConfigError) -> [String: JSON] {
+        if let header = TableHeaderCheck.firstNamelessHeader(in: text) {
+            throw ConfigError(location: path, problem: .syntax(line: header.line, column: header.column, TableHeaderCheck.message))
+        }
         do {
             return try TOMLJSON.object(TOMLTable(string: text))
         } catch let error as TOMLParseError {
