@@ -22,6 +22,8 @@ let package = Package(
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         // fork/exec with a new process group and a parent-death signal (prctl), which posix_spawn can't do.
         .target(name: "CSpawn"),
+        // FICLONE (reflinks) and copy_file_range for snapshot copies; ioctl is variadic, so C.
+        .target(name: "CFileClone"),
 
         .target(name: "JSONValue", swiftSettings: strict),
         .target(name: "ChildProcess", dependencies: ["CSpawn"], swiftSettings: strict),
@@ -29,7 +31,7 @@ let package = Package(
         .target(name: "LSP", dependencies: ["JSONRPC", "JSONValue"], swiftSettings: strict),
         // Every setting, its default and limits; fixpoint.toml, editor settings and CLI options → one FixRequest.
         .target(name: "Config", dependencies: ["JSONValue", .product(name: "TOMLKit", package: "TOMLKit")], swiftSettings: strict),
-        .target(name: "Git", dependencies: ["CGit2", "Config"], swiftSettings: strict),
+        .target(name: "Git", dependencies: ["CGit2", "CFileClone", "Config"], swiftSettings: strict),
         // Running a command confined: bubblewrap, resource limits, environment allowlist, redaction.
         .target(name: "Sandbox", dependencies: ["ChildProcess"], swiftSettings: strict),
         .target(name: "ModelClient", dependencies: ["CCurl", "CCurlShim", "JSONValue"], swiftSettings: strict),
@@ -61,6 +63,8 @@ let package = Package(
         ),
         // Benchmark of the Git layer against the git CLI (scripts/bench-git.sh); not shipped.
         .executableTarget(name: "GitBench", dependencies: ["Git"], path: "Benchmarks/GitBench", swiftSettings: strict),
+        // Snapshot create / fork / verification copy at repository scale (scripts/bench-scale.sh); not shipped.
+        .executableTarget(name: "ScaleBench", dependencies: ["Git"], path: "Benchmarks/ScaleBench", swiftSettings: strict),
 
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], swiftSettings: strict),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"], swiftSettings: strict),

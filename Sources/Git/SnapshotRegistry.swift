@@ -17,10 +17,39 @@ enum SnapshotRegistry {
         return directory
     }
 
-    /// Deletes a snapshot folder and forgets it.
-    static func release(_ directory: String) {
+    /// How many live snapshots use each object store (`ObjectStore`).
+    private static let storeUsers = Mutex<[String: Int]>([:])
+
+    /// Creates `<root>/<uuid>.objects`, marked as ours, with one user.
+    static func claimStore(in root: String) throws(GitError) -> String {
+        let store = root + "/" + UUID().uuidString.lowercased() + ObjectStore.suffix
+        try FileSystem.makeDirectories(store)
+        try FileSystem.writeAtomically(Array("pid=\(getpid())\n".utf8), to: store + "/" + ObjectStore.markerName, executable: false)
+        _ = live.withLock { $0.insert(store) }
+        storeUsers.withLock { $0[store] = 1 }
+        return store
+    }
+
+    /// One more snapshot (a fork) uses `store`.
+    static func retainStore(_ store: String) {
+        storeUsers.withLock { $0[store, default: 0] += 1 }
+    }
+
+    /// Deletes a snapshot folder and forgets it; deletes its object store too when no other snapshot
+    /// uses it any more.
+    static func release(_ directory: String, store: String?) {
         FileSystem.removeTree(directory)
         _ = live.withLock { $0.remove(directory) }
+        guard let store else { return }
+        let last = storeUsers.withLock { (users: inout [String: Int]) -> Bool in
+            let left = (users[store] ?? 1) - 1
+            users[store] = left > 0 ? left : nil
+            return left <= 0
+        }
+        if last {
+            FileSystem.removeTree(store)
+            _ = live.withLock { $0.remove(store) }
+        }
     }
 
     static func removeStale(root: String, olderThan seconds: Double) {
@@ -29,7 +58,8 @@ enum SnapshotRegistry {
         let owned = live.withLock { $0 }
         for name in names {
             let directory = root + "/" + name
-            let marker = directory + "/.git/" + SnapshotRepository.markerName
+            let marker = name.hasSuffix(ObjectStore.suffix)
+                ? directory + "/" + ObjectStore.markerName : directory + "/.git/" + SnapshotRepository.markerName
             guard let written = FileSystem.modificationTime(marker),
                   let text = try? FileSystem.read(marker) else { continue }  // not a Fixpoint snapshot
             let age = now - written
