@@ -13,6 +13,7 @@ struct Options {
     var runs = 5
     var forks = 8
     var label = ""
+    var scratch = NSTemporaryDirectory()
 
     init(_ arguments: [String]) {
         var rest = arguments.dropFirst()
@@ -22,6 +23,7 @@ struct Options {
             case "--runs": runs = Int(rest.popFirst() ?? "") ?? runs
             case "--forks": forks = Int(rest.popFirst() ?? "") ?? forks
             case "--label": label = rest.popFirst() ?? ""
+            case "--scratch": scratch = rest.popFirst() ?? scratch
             default: usage()
             }
         }
@@ -29,7 +31,7 @@ struct Options {
     }
 
     func usage() -> Never {
-        FileHandle.standardError.write(Data("usage: ScaleBench --repo PATH [--runs N] [--forks N] [--label TEXT]\n".utf8))
+        FileHandle.standardError.write(Data("usage: ScaleBench --repo PATH [--runs N] [--forks N] [--label TEXT] [--scratch DIR]\n".utf8))
         exit(2)
     }
 }
@@ -84,7 +86,7 @@ struct Series {
 
 let options = Options(CommandLine.arguments)
 let source = options.repo
-let scratch = NSTemporaryDirectory() + "fixpoint-scalebench-\(getpid())"
+let scratch = options.scratch + "/fixpoint-scalebench-\(getpid())"
 try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: scratch) }
 let snapshotRoot = scratch + "/snapshots"
@@ -137,12 +139,13 @@ for run in 0..<options.runs {
     clean.remove()
 
     if run == 0 {
-        forkDisk.base = diskKB([base.directory])
+        // The whole snapshot folder: the base, its object store and the forks.
+        forkDisk.base = diskKB([snapshotRoot])
         let one = try base.fork()
-        forkDisk.one = diskKB([base.directory, one.directory])
+        forkDisk.one = diskKB([snapshotRoot])
         var forks = [one]
         for _ in 1..<options.forks { forks.append(try base.fork()) }
-        forkDisk.eight = diskKB([base.directory] + forks.map(\.directory))
+        forkDisk.eight = diskKB([snapshotRoot])
         forks.forEach { $0.remove() }
     }
     base.remove()
