@@ -28,6 +28,9 @@ struct Throughput {
         var decodeTokensPerSecond: Double? { timings?.generationTokensPerSecond }
         /// Milliseconds the caller waited beyond what the server says it computed.
         var overheadMs: Double? { timings.map { (wallS - $0.serverSeconds) * 1000 } }
+        /// The share of the wait that was the server computing: the client's own throughput factor,
+        /// which the model's speed (drifting with the machine's load) cancels out of.
+        var serverShare: Double? { timings.map { $0.serverSeconds / wallS } }
     }
 
     func request() -> ChatRequest {
@@ -113,6 +116,7 @@ struct Throughput {
             row("decode tokens/s (server `timings`)", 2) { $0.decodeTokensPerSecond },
             row("wall time, ms", 1) { $0.wallS * 1000 },
             row("wall − server time, ms (Fixpoint − curl)", 1, difference: true) { $0.overheadMs },
+            row("server time ÷ wall", 4) { $0.serverShare },
         ].joined(separator: "\n")
     }
 }
