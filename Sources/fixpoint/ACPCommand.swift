@@ -2,7 +2,6 @@ import ACPServer
 import ArgumentParser
 import Config
 import Git
-import JSONValue
 
 #if canImport(Glibc)
 import Glibc
@@ -18,16 +17,7 @@ struct ACPCommand: AsyncParsableCommand {
             fixpoint.toml at the repository root, as for `fix` (docs/configuration.md). See docs/acp.md.
             """)
 
-    @Option(name: .customLong("test-cmd"), help: ConfigKey.testCommand.help) var testCmd: String?
-    @Option(help: ConfigKey.modelUrl.help) var modelURL: String?
-    @Option(help: ConfigKey.model.help) var model: String?
-    @Option(help: ConfigKey.apiKeyEnv.help) var apiKeyEnv: String?
-    @Option(help: ConfigKey.maxSteps.help) var maxSteps: Int?
-    @Option(help: ConfigKey.heavy.help) var heavy: Int?
-    @Option(help: ConfigKey.tokenBudget.help) var tokenBudget: Int?
-    @Option(help: ConfigKey.timeout.help) var timeout: Double?
-    @Option(help: ConfigKey.actionMode.help) var actionMode: String?
-    @Option(help: ConfigKey.contextSize.help) var contextSize: Int?
+    @OptionGroup var runOptions: RunOptions
 
     func validate() throws {
         do { _ = try commandLineSettings() } catch { throw ValidationError(error.description) }
@@ -41,13 +31,5 @@ struct ACPCommand: AsyncParsableCommand {
     }
 
     /// The options given, checked against the same limits as every other layer.
-    private func commandLineSettings() throws(ConfigError) -> Settings {
-        let given: [(ConfigKey, JSON?)] = [
-            (.testCommand, testCmd.map(JSON.string)), (.modelUrl, modelURL.map(JSON.string)), (.model, model.map(JSON.string)),
-            (.apiKeyEnv, apiKeyEnv.map(JSON.string)), (.maxSteps, maxSteps.map(JSON.int)), (.heavy, heavy.map(JSON.int)),
-            (.tokenBudget, tokenBudget.map(JSON.int)), (.timeout, timeout.map(JSON.double)),
-            (.actionMode, actionMode.map(JSON.string)), (.contextSize, contextSize.map(JSON.int)),
-        ]
-        return try Settings(commandLine: given)
-    }
+    private func commandLineSettings() throws(ConfigError) -> Settings { try runOptions.settings() }
 }

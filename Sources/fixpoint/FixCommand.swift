@@ -20,18 +20,9 @@ struct FixCommand: AsyncParsableCommand {
     @Option(help: "A folder inside the git repository to fix.") var repo: String
     @Option(help: "The issue text.") var issue: String?
     @Option(help: "A file holding the issue text.") var issueFile: String?
-    @Option(name: .customLong("test-cmd"), help: ConfigKey.testCommand.help) var testCmd: String?
-    @Option(help: ConfigKey.modelUrl.help) var modelURL: String?
-    @Option(help: ConfigKey.model.help) var model: String?
-    @Option(help: ConfigKey.apiKeyEnv.help) var apiKeyEnv: String?
-    @Option(help: ConfigKey.maxSteps.help) var maxSteps: Int?
-    @Option(help: ConfigKey.heavy.help) var heavy: Int?
+    @OptionGroup var runOptions: RunOptions
     @Option(help: ConfigKey.maxStepTokens.help) var maxStepTokens: Int?
-    @Option(help: ConfigKey.tokenBudget.help) var tokenBudget: Int?
-    @Option(help: ConfigKey.timeout.help) var timeout: Double?
     @Option(help: ConfigKey.commandTimeout.help) var commandTimeout: Double?
-    @Option(help: ConfigKey.actionMode.help) var actionMode: String?
-    @Option(help: ConfigKey.contextSize.help) var contextSize: Int?
     @Option(name: .customLong("fail-to-pass"), parsing: .upToNextOption, help: ConfigKey.failToPass.help) var failToPass: [String] = []
     @Option(help: "Write the patch here.") var out: String?
     @Option(help: "Write the JSON report here.") var report: String?
@@ -61,12 +52,8 @@ struct FixCommand: AsyncParsableCommand {
 
     /// The options given, checked against the same limits as every other layer.
     private func commandLineSettings() throws(ConfigError) -> Settings {
-        let given: [(ConfigKey, JSON?)] = [
-            (.testCommand, testCmd.map(JSON.string)), (.modelUrl, modelURL.map(JSON.string)), (.model, model.map(JSON.string)),
-            (.apiKeyEnv, apiKeyEnv.map(JSON.string)), (.maxSteps, maxSteps.map(JSON.int)), (.heavy, heavy.map(JSON.int)),
-            (.maxStepTokens, maxStepTokens.map(JSON.int)), (.tokenBudget, tokenBudget.map(JSON.int)),
-            (.timeout, timeout.map(JSON.double)), (.commandTimeout, commandTimeout.map(JSON.double)),
-            (.actionMode, actionMode.map(JSON.string)), (.contextSize, contextSize.map(JSON.int)),
+        let own: [(ConfigKey, JSON?)] = [
+            (.maxStepTokens, maxStepTokens.map(JSON.int)), (.commandTimeout, commandTimeout.map(JSON.double)),
             (.allowRunCommand, allowRunCommand ? JSON.bool(true) : nil), (.sandboxPolicy, sandboxPolicy.map(JSON.string)),
             (.sandboxApproveCommands, sandboxApproveCommands ? JSON.bool(true) : nil),
             (.sandboxCpuSeconds, sandboxCpuSeconds.map(JSON.int)), (.sandboxMemoryMB, sandboxMemoryMB.map(JSON.int)),
@@ -76,7 +63,7 @@ struct FixCommand: AsyncParsableCommand {
             (.sandboxEnvironment, sandboxEnvironment.isEmpty ? nil : .array(sandboxEnvironment.map(JSON.string))),
             (.failToPass, failToPass.isEmpty ? nil : JSON.array(failToPass.map(JSON.string))),
         ]
-        return try Settings(commandLine: given)
+        return try runOptions.settings(adding: own)
     }
 
     func run() async throws {
