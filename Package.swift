@@ -11,8 +11,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        // fixpoint.toml: full TOML (tables, arrays) through toml++.
-        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // System libraries, found through pkg-config.
@@ -28,7 +26,7 @@ let package = Package(
         .target(name: "JSONRPC", dependencies: ["JSONValue"], swiftSettings: strict),
         .target(name: "LSP", dependencies: ["JSONRPC", "JSONValue"], swiftSettings: strict),
         // Every setting, its default and limits; fixpoint.toml, editor settings and CLI options → one FixRequest.
-        .target(name: "Config", dependencies: ["JSONValue", .product(name: "TOMLKit", package: "TOMLKit")], swiftSettings: strict),
+        .target(name: "Config", dependencies: ["JSONValue"], swiftSettings: strict),
         .target(name: "Git", dependencies: ["CGit2", "Config"], swiftSettings: strict),
         // Running a command confined: bubblewrap, resource limits, environment allowlist, redaction.
         .target(name: "Sandbox", dependencies: ["ChildProcess"], swiftSettings: strict),

@@ -1,6 +1,7 @@
 import ACPServer
 import ArgumentParser
 import Config
+import Git
 
 #if canImport(Glibc)
 import Glibc
@@ -23,6 +24,8 @@ struct ACPCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Snapshots that killed or crashed processes left behind (never one a live process uses).
+        await Snapshot.removeStale()
         let code = await ACPMain.run(settings: try commandLineSettings())
         Glibc.exit(code)
     }

@@ -47,20 +47,27 @@ final class AgentLoop {
             telemetry.emit(.modelRequest, summary: "asking the model (\(conversation.entries.count) messages)")
             let began = Date()
             let response: ChatResponse
-            do {
-                response = try await model.complete(request) { _ in }
+            do throws(RequestFailure) {
+                response = try await completeBeforeDeadline(request)
                 overflowRetries = 0
             } catch {
                 telemetry.addModelTime(since: began)
-                if case .contextOverflow(let prompt, let size, _) = error, overflowRetries < 2 {
+                switch error {
+                case .deadline(let limit):
+                    return telemetry.outcome(.timeLimit, error: "the time limit (\(limit)) passed while the model was answering step \(telemetry.step); "
+                                             + "the request was cut off. Give the run more time (--timeout, or timeout in fixpoint.toml)",
+                                             modelUnreachable: false)
+                case .model(.contextOverflow(let prompt, let size, _)) where overflowRetries < 2:
                     overflowRetries += 1
                     if let size, size > 0 { compactor.noteServerContextSize(size) }
                     telemetry.record(.compaction, "the server reported a context overflow (\(prompt.map(String.init) ?? "?") tokens > \(size.map(String.init) ?? "?")); compacting")
                     continue
+                case .model(.cancelled):
+                    return telemetry.outcome(.cancelled, error: nil, modelUnreachable: false)
+                case .model(let error):
+                    return telemetry.outcome(.error, error: "model request failed at step \(telemetry.step): \(error.description)",
+                                             modelUnreachable: error.meansUnreachable)
                 }
-                if case .cancelled = error { return telemetry.outcome(.cancelled, error: nil, modelUnreachable: false) }
-                return telemetry.outcome(.error, error: "model request failed at step \(telemetry.step): \(error.description)",
-                                         modelUnreachable: error.meansUnreachable)
             }
             telemetry.addModelTime(since: began)
             compactor.calibrate(promptTokens: response.usage.promptTokens, requestBytes: request.body().serialized().utf8.count)
@@ -68,6 +75,26 @@ final class AgentLoop {
             if let end = await handle(response) {
                 return telemetry.outcome(end, error: end == .formatErrors ? reader.exhaustedAdvice : nil, modelUnreachable: false)
             }
+        }
+    }
+
+    private enum RequestFailure: Error {
+        case model(ModelError)
+        /// The run's deadline passed first; the request was cancelled (its transfer aborted).
+        case deadline(String)
+    }
+
+    /// One model request, cut off at the run's deadline: `budgetEnd` only looks between steps, and a
+    /// request can hang far longer than the run may last.
+    private func completeBeforeDeadline(_ request: ChatRequest) async throws(RequestFailure) -> ChatResponse {
+        let model = self.model
+        let result = await DeadlineRace.run(until: settings.deadline) { () async -> Result<ChatResponse, ModelError> in
+            do throws(ModelError) { return .success(try await model.complete(request) { _ in }) } catch { return .failure(error) }
+        }
+        switch result {
+        case .finished(.success(let response)): return response
+        case .finished(.failure(let error)): throw .model(error)
+        case .deadlinePassed: throw .deadline(settings.timeLimitDescription)
         }
     }
 

@@ -38,6 +38,8 @@ public enum Fixer {
                                        maxSteps: request.maxSteps, heavy: request.heavy, version: FixpointVersion.string,
                                        sandbox: sandbox.settings.policy.rawValue, sandboxed: sandbox.confinement.isSandboxed)))
 
+        // What killed or crashed runs left behind goes first (never a live process's snapshot).
+        await Snapshot.removeStale(root: options.snapshotRoot)
         // The model first: a run that cannot reach it should fail before any work.
         let endpoint: ModelConnection
         let modelOpening = Date()
@@ -55,7 +57,6 @@ public enum Fixer {
         onEvent(AgentEvent(kind: .started, step: 0, maxSteps: request.maxSteps, summary: "model ready: \(endpoint.description), context \(endpoint.contextSize) tokens per trajectory"
                            + (ContextMinimum.warning(contextSize: endpoint.contextSize).map { "; warning: \($0)" } ?? "")))
 
-        await Snapshot.removeStale(root: options.snapshotRoot)
         let base: Snapshot
         do {
             base = try await Snapshot.create(from: request.repository, overlays: request.overlays, root: options.snapshotRoot)

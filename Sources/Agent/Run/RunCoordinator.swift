@@ -97,6 +97,7 @@ struct RunCoordinator {
             temperature: options.temperature ?? (count > 1 ? 0.7 : 0.2), allowRunCommand: request.allowRunCommand && sandbox.runCommandRefusal == nil,
             commandTimeout: request.commandTimeout, sandbox: sandbox)
         settings.testsFailedBefore = testsFailedBefore
+        settings.timeLimit = request.timeLimit
         settings.commandApproval = request.commandApproval
         let loop = AgentLoop(settings: settings, model: model.model, snapshot: snapshot, journal: journal, onEvent: onEvent)
         let outcome = await loop.run(issueMessage: issueMessage)
