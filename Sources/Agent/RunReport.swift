@@ -176,6 +176,8 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var error: String?
     /// How the run's commands were confined; nil when the run ended before any command could run.
     public var sandbox: SandboxSummary?
+    /// Set when the run went on from a killed run's journal (`fix --resume`): the last step that run completed.
+    public var resumedFromStep: Int?
 
     /// The sandbox policy and whether the run's commands really ran inside the sandbox.
     public struct SandboxSummary: Sendable, Codable, Equatable {
@@ -206,7 +208,7 @@ public struct RunReport: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case status, endReason = "end_reason", patch, filesChanged = "files_changed", steps, toolCalls = "tool_calls"
-        case tests, usage, timing, events, trajectories, error, sandbox
+        case tests, usage, timing, events, trajectories, error, sandbox, resumedFromStep = "resumed_from_step"
     }
 
     /// The report as a JSON value (sorted keys), for the CLI and the LSP command result.

@@ -17,9 +17,15 @@ final class AgentLoop {
     private var dispatcher: ToolDispatcher
     private var submitPolicy: SubmitPolicy
     private var compactor: ContextCompactor
+    /// Saves where the trajectory stands after each completed step (when the run is journaled).
+    private let checkpoints: CheckpointWriter?
+    private let repository: String
 
     init(settings: TrajectorySettings, model: any ChatModel, snapshot: Snapshot, journal: TrajectoryJournal,
+         checkpoints: CheckpointWriter? = nil, repository: String = "",
          onEvent: @escaping @Sendable (AgentEvent) -> Void) {
+        self.checkpoints = checkpoints
+        self.repository = repository
         self.settings = settings
         self.model = model
         registry = ToolRegistry.standard(allowRunCommand: settings.allowRunCommand)
@@ -31,9 +37,18 @@ final class AgentLoop {
         compactor = ContextCompactor(settings: settings)
     }
 
-    func run(issueMessage: String) async -> TrajectoryOutcome {
-        conversation.append(.system(requests.systemPrompt(reader.mode)), kind: .system, step: 0)
-        conversation.append(.user(issueMessage), kind: .issue, step: 0)
+    /// `resume`: go on from a killed run's checkpoint (its conversation, counters and ledger; the
+    /// snapshot already holds its edits) instead of starting with the issue.
+    func run(issueMessage: String, resume: TrajectoryCheckpoint? = nil) async -> TrajectoryOutcome {
+        if let resume {
+            conversation = Conversation(restoring: resume.conversation)
+            telemetry.restore(from: resume)
+            reader.restore(mode: resume.actionMode)
+            compactor.restore(ledger: resume.ledger, tokensPerByte: resume.tokensPerByte)
+        } else {
+            conversation.append(.system(requests.systemPrompt(reader.mode)), kind: .system, step: 0)
+            conversation.append(.user(issueMessage), kind: .issue, step: 0)
+        }
         var overflowRetries = 0
         while true {
             if let end = settings.budgetEnd(step: telemetry.step, usage: telemetry.usage) {
@@ -75,7 +90,19 @@ final class AgentLoop {
             if let end = await handle(response) {
                 return telemetry.outcome(end, error: end == .formatErrors ? reader.exhaustedAdvice : nil, modelUnreachable: false)
             }
+            await saveCheckpoint()
         }
+    }
+
+    /// After a completed step: what a resumed run needs to go on from the next one.
+    private func saveCheckpoint() async {
+        guard let checkpoints else { return }
+        let patch = await dispatcher.services.diff()
+        await checkpoints.save(TrajectoryCheckpoint(
+            repository: repository, issue: settings.issue, testCommand: settings.testCommand, step: telemetry.step,
+            toolCalls: telemetry.toolCalls, usage: telemetry.usage, modelSeconds: telemetry.modelSeconds,
+            toolSeconds: telemetry.toolSeconds, actionMode: reader.mode, tokensPerByte: compactor.tokensPerByte,
+            conversation: conversation.entries, ledger: compactor.ledger, patch: patch))
     }
 
     private enum RequestFailure: Error {

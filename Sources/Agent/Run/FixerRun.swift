@@ -30,13 +30,19 @@ public enum Fixer {
         do { sandbox = try await Sandbox.prepare(request.sandbox, hiding: secretVariables) } catch {
             return .failed(error.description, failure: .configuration, started: started)
         }
+        if options.resume != nil, request.heavy > 1 {
+            return .failed("only a single-trajectory run can be resumed; drop --heavy", failure: .configuration, started: started)
+        }
         let journal: TrajectoryJournal
-        do { journal = try TrajectoryJournal(path: options.trajectoryPath) } catch {
+        // A resumed run goes on writing the killed run's journal when it is given the same one.
+        let appending = options.resume.map { $0.journalPath == options.trajectoryPath } ?? false
+        do { journal = try TrajectoryJournal(path: options.trajectoryPath, append: appending) } catch {
             return .failed("cannot write the trajectory journal \(options.trajectoryPath ?? ""): \(error.localizedDescription)", failure: .configuration, started: started)
         }
         journal.record(.runStart(.init(repository: request.repository, testCommand: request.testCommand,
                                        maxSteps: request.maxSteps, heavy: request.heavy, version: FixpointVersion.string,
-                                       sandbox: sandbox.settings.policy.rawValue, sandboxed: sandbox.confinement.isSandboxed)))
+                                       sandbox: sandbox.settings.policy.rawValue, sandboxed: sandbox.confinement.isSandboxed,
+                                       resumedFromStep: options.resume?.step)))
 
         // What killed or crashed runs left behind goes first (never a live process's snapshot).
         await Snapshot.removeStale(root: options.snapshotRoot)
@@ -94,6 +100,8 @@ public struct RunOptions: Sendable {
     public var snapshotRoot: String?
     /// A model to use instead of connecting (tests inject scripted or faulty models here).
     public var injectedModel: (any ChatModel)?
+    /// Go on from a killed run's last completed step instead of starting afresh (`fix --resume`).
+    public var resume: ResumePoint?
     public init() {}
 }
 

@@ -52,6 +52,17 @@ struct RunCoordinator {
             testCommand: request.testCommand, testsBefore: before.report(tailBytes: 3000), failingTests: before.failingTests)
 
         let count = request.heavy
+        if let resume = options.resume, !resume.checkpoint.patch.isEmpty {
+            // The killed run's edits, as they were after its last completed step (a single run works in the base).
+            do { _ = try await base.apply(patch: resume.checkpoint.patch) } catch {
+                var outcome = FixOutcome.failed("cannot resume from \(resume.journalPath): the killed run's edits no longer apply to "
+                                                + "\(request.repository) (\(error)); the repository changed since — start a new run",
+                                                failure: .configuration, started: started)
+                outcome.report.tests = RunReport.Tests(before: before.report(tailBytes: 3000), after: nil)
+                journal.record(.runEnd(.failed(outcome.report.error ?? "")))
+                return outcome
+            }
+        }
         let finished: [Finished] = await withTaskGroup(of: Finished?.self) { group in
             for index in 0..<count {
                 group.addTask {
@@ -99,8 +110,11 @@ struct RunCoordinator {
         settings.testsFailedBefore = testsFailedBefore
         settings.timeLimit = request.timeLimit
         settings.commandApproval = request.commandApproval
-        let loop = AgentLoop(settings: settings, model: model.model, snapshot: snapshot, journal: journal, onEvent: onEvent)
-        let outcome = await loop.run(issueMessage: issueMessage)
+        // A single trajectory of a journaled run can be resumed: it checkpoints after every step.
+        let checkpoints = count == 1 ? journal.path.map { CheckpointWriter(path: CheckpointWriter.path(forJournal: $0), journal: journal) } : nil
+        let loop = AgentLoop(settings: settings, model: model.model, snapshot: snapshot, journal: journal,
+                             checkpoints: checkpoints, repository: request.repository, onEvent: onEvent)
+        let outcome = await loop.run(issueMessage: issueMessage, resume: count == 1 ? options.resume?.checkpoint : nil)
 
         let patch = (try? await snapshot.diff()) ?? ""
         let files = (try? await snapshot.changedFiles()) ?? []
@@ -201,8 +215,12 @@ struct RunCoordinator {
                 outcome.applyError = "\(error)"
             }
         }
+        report.resumedFromStep = options.resume?.step
+        outcome.report.resumedFromStep = report.resumedFromStep
         journal.record(.runEnd(.init(status: report.status, endReason: report.endReason, steps: report.steps,
                                      prefixReuse: outcome.prefixReuse)))
+        // The run is over: nothing is left to resume.
+        if let path = journal.path { await CheckpointWriter.remove(forJournal: path) }
         onEvent(AgentEvent(kind: .finished, step: report.steps, maxSteps: request.maxSteps,
                            summary: "\(report.status.rawValue) (\(report.endReason.rawValue)) after \(report.steps) steps",
                            promptTokens: report.usage.promptTokens, completionTokens: report.usage.completionTokens,
