@@ -9,7 +9,6 @@ import Foundation
 /// store read-only (it lies outside their workspace). The store goes when its last snapshot is removed
 /// (`SnapshotRegistry`), so a fork outlives its parent's folder.
 enum ObjectStore {
-    static let markerName = "fixpoint-objects"
     static let suffix = ".objects"
     /// zlib level of the base's loose objects: fastest. Source files compress about as well at level
     /// 1 as at git's default 6, and a small object fills a 4 KiB block either way.

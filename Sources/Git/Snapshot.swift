@@ -143,9 +143,10 @@ public final class Snapshot: Sendable {
         if first { SnapshotRegistry.release(directory, store: objectStore) }
     }
 
-    /// Removes snapshots left behind by crashed or killed runs: those under `root` whose owning
-    /// process is gone (or is this one, with no live `Snapshot` for it) and that are older than
-    /// `seconds`. Folders without Fixpoint's marker are never touched.
+    /// Removes snapshots left behind by killed or crashed runs under `root`: each one whose owner
+    /// record (`<folder>.owner`: pid, its start time, boot and host) names a process that is gone, at
+    /// any age — never one a live process uses. Folders from before owner records go when their pid is
+    /// gone and they are older than `seconds`. Folders that are not Fixpoint's are never touched.
     public static func removeStale(root: String? = nil, olderThan seconds: Double = 3600) {
         SnapshotRegistry.removeStale(root: (root ?? SnapshotRegistry.defaultRoot).trimmingTrailingSlash, olderThan: seconds)
     }

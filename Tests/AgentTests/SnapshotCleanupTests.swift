@@ -87,7 +87,10 @@ import Testing
         runOptions.retainBase = true
         let outcome = await Fixer.run(fixRequest(repo), model: .embedded(), options: runOptions)
         let pending = try #require(outcome.pendingApply)
-        #expect(folder.left.count == 2 && folder.left.filter { $0.hasSuffix(".objects") }.count == 1, "kept: \(folder.left)")
+        // The base and its object store (`<uuid>.objects`), each with its owner record.
+        let folders = folder.left.filter { !$0.hasSuffix(".owner") }
+        #expect(folders.count == 2 && folders.filter { $0.hasSuffix(".objects") }.count == 1, "\(folder.left)")
+        #expect(folder.left.filter { $0.hasSuffix(".owner") }.count == 2, "their owner records: \(folder.left)")
         await pending.discard()
         #expect(folder.left.isEmpty, "left behind: \(folder.left)")
     }

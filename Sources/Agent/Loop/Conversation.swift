@@ -6,7 +6,7 @@ import ModelClient
 /// history in one batch, rarely: old observations become one-line stubs, then older turns fold into
 /// the harness's ledger.
 struct Conversation {
-    enum Kind { case system, issue, ledger, assistant, observation, nudge }
+    enum Kind: String { case system, issue, ledger, assistant, observation, nudge }
 
     struct Entry {
         var message: ChatMessage
@@ -20,6 +20,11 @@ struct Conversation {
     private(set) var entries: [Entry] = []
 
     var messages: [ChatMessage] { entries.map(\.message) }
+
+    init() {}
+
+    /// A conversation as a checkpoint saved it (a resumed run goes on from exactly these messages).
+    init(restoring entries: [Entry]) { self.entries = entries }
 
     mutating func append(_ message: ChatMessage, kind: Kind, step: Int, callSummary: String? = nil) {
         entries.append(Entry(message: message, kind: kind, step: step, callSummary: callSummary))
