@@ -59,6 +59,9 @@ let package = Package(
         ),
         // Benchmark of the Git layer against the git CLI (scripts/bench-git.sh); not shipped.
         .executableTarget(name: "GitBench", dependencies: ["Git"], path: "Benchmarks/GitBench", swiftSettings: strict),
+        // Model client vs curl on the real llama-server, and a real run's time split and cache hits (scripts/bench-model.sh); not shipped.
+        .executableTarget(name: "ModelBench", dependencies: ["ModelClient", "ModelRuntime", "ChildProcess", "JSONValue"],
+                          path: "Benchmarks/ModelBench", swiftSettings: strict),
 
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], swiftSettings: strict),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"], swiftSettings: strict),

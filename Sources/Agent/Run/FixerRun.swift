@@ -48,6 +48,7 @@ public enum Fixer {
         await Snapshot.removeStale(root: options.snapshotRoot)
         // The model first: a run that cannot reach it should fail before any work.
         let endpoint: ModelConnection
+        let modelOpening = Date()
         do { endpoint = try await ModelConnection.open(selection, slots: request.heavy, options: options) } catch {
             journal.record(.runEnd(.failed(error.description)))
             if error.isCancelled || Task.isCancelled {
@@ -57,6 +58,7 @@ public enum Fixer {
             }
             return .failed(error.description, failure: error.isConfiguration ? .configuration : .modelUnreachable, started: started)
         }
+        let modelStartS = Date().timeIntervalSince(modelOpening)
         defer { Task { await endpoint.close() } }
         onEvent(AgentEvent(kind: .started, step: 0, maxSteps: request.maxSteps, summary: "model ready: \(endpoint.description), context \(endpoint.contextSize) tokens per trajectory"
                            + (ContextMinimum.warning(contextSize: endpoint.contextSize).map { "; warning: \($0)" } ?? "")))
@@ -70,6 +72,7 @@ public enum Fixer {
         }
         var outcome = await RunCoordinator(request: request, options: options, base: base, model: endpoint, sandbox: sandbox,
                                            journal: journal, onEvent: onEvent, started: started).run()
+        outcome.report.timing.modelStartS = modelStartS
         await endpoint.close()
         // Every other snapshot of the run is gone by now; the base goes too unless a face keeps it to apply later.
         if options.retainBase, !outcome.report.patch.isEmpty {

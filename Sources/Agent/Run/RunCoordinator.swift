@@ -28,14 +28,18 @@ struct RunCoordinator {
         var changes: [FileChange]
         /// The patch's identity for voting and the report, hashed once (nil: no patch).
         var patchSHA256: String?
+        /// Seconds spent verifying this trajectory's patch.
+        var verificationS = 0.0
         var status: RunReport.Status { patch.isEmpty ? .noPatch : (verification?.verified == true ? .verified : .unverified) }
     }
 
     func run() async -> FixOutcome {
         // tests.before: on the base exactly as the user has it; verification compares against it.
+        let baselineStarted = Date()
         let baseline = await PatchVerifier.recordBaseline(base: base, testCommand: request.testCommand,
                                                           commandTimeout: request.commandTimeout, sandbox: sandbox)
         let before = baseline.run
+        let testsBeforeS = Date().timeIntervalSince(baselineStarted)
         let verifier = PatchVerifier(base: base, testCommand: request.testCommand, commandTimeout: request.commandTimeout,
                                      sandbox: sandbox, named: request.failToPass, baseline: baseline)
         journal.record(.testsBefore(.init(exitCode: Int(before.exitCode), durationS: before.durationS)))
@@ -69,7 +73,9 @@ struct RunCoordinator {
             for await f in group { if let f { all.append(f) } }
             return all.sorted { $0.index < $1.index }
         }
-        return await assemble(finished, before: before)
+        var outcome = await assemble(finished, before: before)
+        outcome.report.timing.testsBeforeS = testsBeforeS
+        return outcome
     }
 
     /// The test command could not run at all: stop before the model is asked, and say what to fix.
@@ -113,9 +119,12 @@ struct RunCoordinator {
         let patch = (try? await snapshot.diff()) ?? ""
         let files = (try? await snapshot.changedFiles()) ?? []
         var judgement: PatchVerifier.Judgement?
+        var verificationS = 0.0
         // Verify whenever something changed, unless the run was cancelled: on a fresh copy of the base.
         if !patch.isEmpty, outcome.endReason != .cancelled, !Task.isCancelled {
+            let verifying = Date()
             judgement = await verify(patch: patch, with: verifier, trajectory: index, step: outcome.steps)
+            verificationS = Date().timeIntervalSince(verifying)
         }
         let base = self.base
         let changes = await runBlocking {
@@ -127,7 +136,8 @@ struct RunCoordinator {
         // A parallel trajectory's copy is removed before it reports back; a single one works in the base.
         if count > 1 { await snapshot.remove() }
         return Finished(index: index, seed: seed, outcome: outcome, patch: patch, files: files, after: judgement?.run,
-                        verification: judgement?.verification, changes: changes, patchSHA256: patch.isEmpty ? nil : SHA256.hex(patch))
+                        verification: judgement?.verification, changes: changes, patchSHA256: patch.isEmpty ? nil : SHA256.hex(patch),
+                        verificationS: verificationS)
     }
 
     private func verify(patch: String, with verifier: PatchVerifier, trajectory: Int, step: Int) async -> PatchVerifier.Judgement {
@@ -181,6 +191,7 @@ struct RunCoordinator {
             report.usage.cachedPromptTokens += f.outcome.usage.cachedPromptTokens
             report.timing.modelS += f.outcome.modelSeconds
             report.timing.toolsS += f.outcome.toolSeconds
+            report.timing.verificationS += f.verificationS
             report.events += f.outcome.events
         }
         report.error = chosen.outcome.error
