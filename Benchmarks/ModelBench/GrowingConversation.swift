@@ -56,7 +56,7 @@ struct GrowingConversation {
             let usage = response.usage
             requests.append(RunReading.Request(step: step, promptTokens: usage.promptTokens, cachedTokens: usage.cachedPromptTokens,
                                                completionTokens: usage.completionTokens, wallS: response.telemetry.wallS))
-            FileHandle.standardError.write(Data("step \(step)/\(steps): prompt \(usage.promptTokens), cached \(usage.cachedPromptTokens), \(response.message.toolCalls.map(\.name))\n".utf8))
+            FileHandle.standardError.write(Data("step \(step)/\(steps): prompt \(usage.promptTokens), cached \(usage.cachedPromptTokens), calls \(response.message.toolCalls.map(\.name)), format errors \(response.formatErrors.count), content \(String(reflecting: (response.message.content ?? "").prefix(80)))\n".utf8))
             messages.append(response.message)
             let observation = observation(step)
             if response.message.toolCalls.isEmpty {
