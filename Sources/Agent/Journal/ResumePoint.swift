@@ -23,6 +23,9 @@ public struct ResumePoint: Sendable {
             guard FileManager.default.fileExists(atPath: journal) else {
                 return .failure(ResumeError("no journal at \(journal); give the --trajectory file of the run to resume"))
             }
+            if TrajectoryJournal.isInUse(journal) {
+                return .failure(ResumeError("the run of \(journal) is still going (its process holds the journal); wait for it or cancel it"))
+            }
             if let ended = Self.finishedRun(journal) {
                 return .failure(ResumeError("the run of \(journal) already finished (\(ended)); there is nothing to resume — start a new run"))
             }
@@ -48,6 +51,32 @@ public struct ResumePoint: Sendable {
             }
         }
         return nil
+    }
+}
+
+extension ResumePoint {
+    /// The newest journal in `folder` whose killed run worked on `repository` and can be resumed.
+    public static func latest(in folder: String, repository: String) async -> String? {
+        await runBlocking {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return nil }
+            var best: (path: String, modified: Date)?
+            for name in names where name.hasSuffix(".jsonl") {
+                let journal = folder + "/" + name
+                let checkpoint = CheckpointWriter.path(forJournal: journal)
+                guard let attributes = try? FileManager.default.attributesOfItem(atPath: checkpoint),
+                      let modified = attributes[.modificationDate] as? Date, !TrajectoryJournal.isInUse(journal),
+                      let data = FileManager.default.contents(atPath: checkpoint), let json = try? JSON.parse(Array(data)),
+                      json["repository"]?.stringValue.map({ samePath($0, repository) }) == true else { continue }
+                if best == nil || modified > best!.modified { best = (journal, modified) }
+            }
+            return best?.path
+        }
+    }
+
+    /// Whether two paths name the same folder (symlinks resolved).
+    public static func samePath(_ a: String, _ b: String) -> Bool {
+        func canonical(_ p: String) -> String { URL(fileURLWithPath: p).resolvingSymlinksInPath().standardizedFileURL.path }
+        return canonical(a) == canonical(b)
     }
 }
 

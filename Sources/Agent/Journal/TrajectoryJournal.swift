@@ -21,15 +21,42 @@ public final class TrajectoryJournal: Sendable {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         if append, let h = FileHandle(forWritingAtPath: path) {
+            try Self.lock(h, path: path)
             try h.truncate(atOffset: Self.wholeLinesLength(of: path))
             try h.seekToEnd()
+            handle = Mutex(h)
+            return
+        }
+        if let h = FileHandle(forWritingAtPath: path) {  // an existing file: only if no live run writes it
+            try Self.lock(h, path: path)
+            try h.truncate(atOffset: 0)
             handle = Mutex(h)
             return
         }
         guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
         }
+        try Self.lock(h, path: path)
         handle = Mutex(h)
+    }
+
+    /// The run writing a journal holds an exclusive lock on it for as long as its process lives (the
+    /// kernel drops it when the process dies, however it dies): a journal still locked belongs to a
+    /// live run, which nobody may resume or overwrite.
+    private static func lock(_ handle: FileHandle, path: String) throws {
+        guard flock(handle.fileDescriptor, LOCK_EX | LOCK_NB) == 0 else {
+            try? handle.close()
+            throw JournalInUse(path: path)
+        }
+    }
+
+    /// Whether a live run is writing the journal at `path`.
+    static func isInUse(_ path: String) -> Bool {
+        guard let h = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? h.close() }
+        guard flock(h.fileDescriptor, LOCK_EX | LOCK_NB) == 0 else { return true }
+        flock(h.fileDescriptor, LOCK_UN)
+        return false
     }
 
     /// Flushes what was written to the disk (at step boundaries, so a power loss keeps whole steps).
@@ -74,6 +101,12 @@ public final class TrajectoryJournal: Sendable {
     }
 
     deinit { handle.withLock { try? $0?.close() } }
+}
+
+/// A journal another live run is writing.
+public struct JournalInUse: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var description: String { "\(path) is being written by a run that is still going (its process holds the journal's lock)" }
 }
 
 /// A journal line that could not be read back.
