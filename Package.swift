@@ -20,6 +20,8 @@ let package = Package(
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         // fork/exec with a new process group and a parent-death signal (prctl), which posix_spawn can't do.
         .target(name: "CSpawn"),
+        // FICLONE (reflinks) and copy_file_range for snapshot copies; ioctl is variadic, so C.
+        .target(name: "CFileClone"),
 
         .target(name: "JSONValue", swiftSettings: strict),
         .target(name: "ChildProcess", dependencies: ["CSpawn"], swiftSettings: strict),
@@ -27,7 +29,7 @@ let package = Package(
         .target(name: "LSP", dependencies: ["JSONRPC", "JSONValue"], swiftSettings: strict),
         // Every setting, its default and limits; fixpoint.toml, editor settings and CLI options → one FixRequest.
         .target(name: "Config", dependencies: ["JSONValue"], swiftSettings: strict),
-        .target(name: "Git", dependencies: ["CGit2", "Config"], swiftSettings: strict),
+        .target(name: "Git", dependencies: ["CGit2", "CFileClone", "Config"], swiftSettings: strict),
         // Running a command confined: bubblewrap, resource limits, environment allowlist, redaction.
         .target(name: "Sandbox", dependencies: ["ChildProcess"], swiftSettings: strict),
         .target(name: "ModelClient", dependencies: ["CCurl", "CCurlShim", "JSONValue"], swiftSettings: strict),
@@ -59,6 +61,8 @@ let package = Package(
         ),
         // Benchmark of the Git layer against the git CLI (scripts/bench-git.sh); not shipped.
         .executableTarget(name: "GitBench", dependencies: ["Git"], path: "Benchmarks/GitBench", swiftSettings: strict),
+        // Snapshot create / fork / verification copy at repository scale (scripts/bench-scale.sh); not shipped.
+        .executableTarget(name: "ScaleBench", dependencies: ["Git"], path: "Benchmarks/ScaleBench", swiftSettings: strict),
         // Model client vs curl on the real llama-server, and a real run's time split and cache hits (scripts/bench-model.sh); not shipped.
         .executableTarget(name: "ModelBench", dependencies: ["ModelClient", "ModelRuntime", "ChildProcess", "JSONValue"],
                           path: "Benchmarks/ModelBench", swiftSettings: strict),

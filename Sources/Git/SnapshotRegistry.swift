@@ -11,8 +11,8 @@ enum SnapshotRegistry {
 
     /// Creates `<root>/<uuid>` and records it as owned by this process: in memory, and in
     /// `<root>/<uuid>.owner` (written first, so no folder is ever without an owner on disk).
-    static func claimDirectory(in root: String) throws(GitError) -> String {
-        let directory = root + "/" + UUID().uuidString.lowercased()
+    static func claimDirectory(in root: String, suffix: String = "") throws(GitError) -> String {
+        let directory = root + "/" + UUID().uuidString.lowercased() + suffix
         _ = live.withLock { $0.insert(directory) }
         do {
             try FileSystem.makeDirectories(root)
@@ -25,11 +25,35 @@ enum SnapshotRegistry {
         return directory
     }
 
-    /// Deletes a snapshot folder and its owner record, and forgets it.
-    static func release(_ directory: String) {
+    /// How many live snapshots use each object store (`ObjectStore`).
+    private static let storeUsers = Mutex<[String: Int]>([:])
+
+    /// Creates an object store `<root>/<uuid>.objects` (with its owner record, like a snapshot, so
+    /// `removeStale` treats it alike) with one user.
+    static func claimStore(in root: String) throws(GitError) -> String {
+        let store = try claimDirectory(in: root, suffix: ObjectStore.suffix)
+        storeUsers.withLock { $0[store] = 1 }
+        return store
+    }
+
+    /// One more snapshot (a fork) uses `store`.
+    static func retainStore(_ store: String) {
+        storeUsers.withLock { $0[store, default: 0] += 1 }
+    }
+
+    /// Deletes a snapshot folder and its owner record, and forgets it; with `store`, also deletes the
+    /// snapshot's object store once no other snapshot uses it.
+    static func release(_ directory: String, store: String? = nil) {
         FileSystem.removeTree(directory)
         unlink(directory + SnapshotOwner.fileSuffix)
         _ = live.withLock { $0.remove(directory) }
+        guard let store else { return }
+        let last = storeUsers.withLock { (users: inout [String: Int]) -> Bool in
+            let left = (users[store] ?? 1) - 1
+            users[store] = left > 0 ? left : nil
+            return left <= 0
+        }
+        if last { release(store) }
     }
 
     /// Removes what killed or crashed processes left under `root`: every snapshot whose owner record

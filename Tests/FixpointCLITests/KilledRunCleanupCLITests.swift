@@ -41,7 +41,7 @@ import Testing
         defer { if killed.exitStatus == nil { kill(killed.pid, SIGKILL) } }
         try await waitUntilAsking(1)
         let killedRunsEntries = entries()
-        #expect(killedRunsEntries.count == 2, "a snapshot folder and its owner record: \(killedRunsEntries)")
+        #expect(killedRunsEntries.count == 4, "a snapshot folder, its object store and their owner records: \(killedRunsEntries)")
         kill(killed.pid, SIGKILL)
         _ = await killed.waitForExit()
         #expect(entries() == killedRunsEntries, "SIGKILL runs no cleanup: the snapshot is left behind")
@@ -50,7 +50,7 @@ import Testing
         defer { if live.exitStatus == nil { kill(live.pid, SIGKILL) } }
         try await waitUntilAsking(2)
         let liveRunsEntries = entries().subtracting(killedRunsEntries)
-        #expect(liveRunsEntries.count == 2, "\(entries())")
+        #expect(liveRunsEntries.count == 4, "\(entries())")
 
         // A third run, to its end: it removes the killed run's snapshot at its start, not the live run's.
         let edit = ChatScript(toolCalls: [ToolCall(id: "call_1", name: "edit_file",
