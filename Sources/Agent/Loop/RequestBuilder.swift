@@ -46,6 +46,14 @@ struct RequestBuilder {
         return mode == .constrained ? min(cap, Self.constrainedActionMaxTokens) : cap
     }
 
+    /// The size of `request`'s body, given the size of its serialized messages array: the body
+    /// without its messages is small, so the history is not serialized again to count it.
+    func bodyBytes(_ request: ChatRequest, messagesBytes: Int) -> Int {
+        var bare = request
+        bare.messages = []
+        return bare.body().serializedBytes().count - 2 + messagesBytes
+    }
+
     /// `excluded`: tools left out of a constrained action's schema; `repeats`: how many calls in a row
     /// repeated an earlier one — a model repeating itself gets more randomness (sampling settings don't
     /// touch the prompt cache).
