@@ -35,10 +35,14 @@ for path in sorted(glob.glob(os.path.join(directory, "*.gaps.json"))):
         gaps = [g - 1000 * commands[k] if k < len(commands) else g for k, g in enumerate(gaps)]
     rss_path = os.path.join(directory, f"{agent}-{run_id}.rss")
     rss = int(open(rss_path).read().split()[-1]) / 1024 if os.path.exists(rss_path) else float("nan")
+    report_path = os.path.join(directory, f"{agent}-{run_id}.report.json")
+    compactions = (sum(1 for e in json.load(open(report_path)).get("events", []) if e.get("kind") == "compaction")
+                   if os.path.exists(report_path) else None)
     runs.setdefault(agent, []).append({
+        "compactions": compactions,
         "early": window(gaps, *early), "late": window(gaps, *late), "rss": rss, "exit": data["exit"],
         "requests": data["chat_requests"], "last_bytes": data["last_request_bytes"],
-        "growth": (window(gaps, *late) / window(gaps, *early)),
+        "growth": window(gaps, *late) / window(gaps, *early),
     })
 
 
@@ -50,13 +54,14 @@ def fmt(values, unit="", digits=2):
 
 
 print(f"Per-step overhead, ms: median of runs (min–max); {steps}-step runs, steps {early[0]}–{early[1]} and {late[0]}–{late[1]}\n")
-print("| agent | runs | step 10 | step 300 | late ÷ early | peak RSS, MB | last request, KB (~tokens) | exit codes |")
-print("|---|---:|---:|---:|---:|---:|---:|---|")
+print("| agent | runs | step 10 | step 300 | late ÷ early | peak RSS, MB | last request, KB (~tokens) | compactions | exit codes |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
 for agent, rs in sorted(runs.items()):
     last = statistics.median(r["last_bytes"] for r in rs)
     print(f"| {agent} | {len(rs)} | {fmt([r['early'] for r in rs])} | {fmt([r['late'] for r in rs])} | "
           f"{fmt([r['growth'] for r in rs], digits=1)} | {fmt([r['rss'] for r in rs], digits=0)} | "
-          f"{last / 1024:.0f} (~{last * 0.3 / 1000:.0f}K) | {sorted(set(r['exit'] for r in rs))} |")
+          f"{last / 1024:.0f} (~{last * 0.3 / 1000:.0f}K) | {sorted(set(str(r['compactions']) for r in rs))} | "
+          f"{sorted(set(r['exit'] for r in rs))} |")
 
 pairs = [("fixpoint", "peer"), ("fixpoint", "baseline")]
 for a, b in pairs:

@@ -11,6 +11,32 @@ extension JSON {
         return out
     }
 
+    /// An object's bytes with one member's value given as already-serialized array elements (written
+    /// as `[e1,e2,…]`), so a large array that is kept serialized is copied instead of serialized again.
+    /// Keys keep their sorted order; `members[key]` itself is ignored.
+    public static func serializedObject(_ members: [String: JSON], key rawKey: String, rawElements: [[UInt8]]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(rawElements.reduce(64) { $0 + $1.count + 1 })
+        out.append(UInt8(ascii: "{"))
+        for (i, key) in Set(members.keys).union([rawKey]).sorted().enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            if key == rawKey {
+                out.append(UInt8(ascii: "["))
+                for (j, element) in rawElements.enumerated() {
+                    if j > 0 { out.append(UInt8(ascii: ",")) }
+                    out.append(contentsOf: element)
+                }
+                out.append(UInt8(ascii: "]"))
+            } else {
+                members[key]!.write(to: &out)
+            }
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
     func write(to out: inout String) { out += serialized() }
 
     func write(to out: inout [UInt8]) {

@@ -59,6 +59,7 @@ struct RequestBuilder {
     /// touch the prompt cache).
     func request(_ conversation: Conversation, mode: ActionMode, excluded: Set<String>, repeats: Int) -> ChatRequest {
         var request = ChatRequest(messages: conversation.messages, tools: mode == .constrained ? [] : registry.definitions)
+        request.keepSerializedMessages(conversation.serializedMessages)  // the client copies them instead of serializing the history
         request.model = model
         request.maxTokens = maxTokens(mode)
         request.temperature = min(1.0, temperature + 0.3 * Double(min(repeats, 3)))

@@ -3,9 +3,10 @@ import JSONValue
 import ModelClient
 import ModelTestSupport
 
-/// The scripted run both agents take in the harness benchmarks: `steps - 1` reads of 64-line windows
-/// of 20 modules (each observation ~2.5 KB, so 300 steps carry ~250K tokens of history at llama.cpp's
-/// ~0.3 tokens per byte), then a submit. The model server answers each step at once, the way
+/// The scripted run both agents take in the harness benchmarks: `steps - 1` reads of 45-line windows
+/// of 20 modules (each step adds ~2.8 KB to Fixpoint's requests, so 300 steps carry ~250K tokens of
+/// history at llama.cpp's ~0.3 tokens per byte), then a submit. The server's context (320K tokens,
+/// as `llama-server -c 327680` reports it) leaves that history whole: no compaction. The model server answers each step at once, the way
 /// llama-server answers (the same `/health`, `/props`, `/v1/models`, streamed or not as asked, usage
 /// counted from the request's size), so what the benchmark times is the agent, not the model.
 public enum HarnessScript {
@@ -16,7 +17,7 @@ public enum HarnessScript {
 
     public static let modules = 20
     public static let linesPerModule = 240
-    public static let windowLines = 64
+    public static let windowLines = 45
     /// Prompt tokens per request byte, as the scripted server counts them.
     public static let tokensPerByte = 0.3
 
@@ -87,7 +88,7 @@ public enum HarnessScript {
     }
 
     /// A loopback model server for one `steps`-step run (each run needs its own: requests are numbered).
-    public static func server(steps: Int, flavor: Flavor, contextSize: Int = 262_144) throws -> LoopbackServer {
+    public static func server(steps: Int, flavor: Flavor, contextSize: Int = 327_680) throws -> LoopbackServer {
         try LoopbackServer.chatServer(turns: [], contextSize: contextSize, model: "scripted-model") { request, index in
             reply(to: request, index: index, steps: steps, flavor: flavor)
         }
