@@ -15,8 +15,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        // fixpoint.toml: full TOML (tables, arrays) through toml++.
-        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // System libraries, found through pkg-config.
@@ -26,14 +24,16 @@ let package = Package(
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         // fork/exec with a new process group and a parent-death signal (prctl), which posix_spawn can't do.
         .target(name: "CSpawn"),
+        // FICLONE (reflinks) and copy_file_range for snapshot copies; ioctl is variadic, so C.
+        .target(name: "CFileClone"),
 
         .target(name: "JSONValue", swiftSettings: strict),
         .target(name: "ChildProcess", dependencies: ["CSpawn"], swiftSettings: strict),
         .target(name: "JSONRPC", dependencies: ["JSONValue"], swiftSettings: strict),
         .target(name: "LSP", dependencies: ["JSONRPC", "JSONValue"], swiftSettings: strict),
         // Every setting, its default and limits; fixpoint.toml, editor settings and CLI options → one FixRequest.
-        .target(name: "Config", dependencies: ["JSONValue", .product(name: "TOMLKit", package: "TOMLKit")], swiftSettings: strict),
-        .target(name: "Git", dependencies: ["CGit2", "Config"], swiftSettings: strict),
+        .target(name: "Config", dependencies: ["JSONValue"], swiftSettings: strict),
+        .target(name: "Git", dependencies: ["CGit2", "CFileClone", "Config"], swiftSettings: strict),
         // Running a command confined: bubblewrap, resource limits, environment allowlist, redaction.
         .target(name: "Sandbox", dependencies: ["ChildProcess"], swiftSettings: strict),
         .target(name: "ModelClient", dependencies: ["CCurl", "CCurlShim", "JSONValue"], swiftSettings: strict),
@@ -65,6 +65,11 @@ let package = Package(
         ),
         // Benchmark of the Git layer against the git CLI (scripts/bench-git.sh); not shipped.
         .executableTarget(name: "GitBench", dependencies: ["Git"], path: "Benchmarks/GitBench", swiftSettings: strict),
+        // Snapshot create / fork / verification copy at repository scale (scripts/bench-scale.sh); not shipped.
+        .executableTarget(name: "ScaleBench", dependencies: ["Git"], path: "Benchmarks/ScaleBench", swiftSettings: strict),
+        // Model client vs curl on the real llama-server, and a real run's time split and cache hits (scripts/bench-model.sh); not shipped.
+        .executableTarget(name: "ModelBench", dependencies: ["ModelClient", "ModelRuntime", "ChildProcess", "JSONValue"],
+                          path: "Benchmarks/ModelBench", swiftSettings: strict),
 
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], swiftSettings: strict),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"], swiftSettings: strict),

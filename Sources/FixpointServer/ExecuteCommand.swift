@@ -54,7 +54,6 @@ extension FixpointServer {
     /// Validates the arguments on the request path, then starts the run on the run service.
     func startFix(_ arguments: FixIssueCommand.Arguments, request: CommandRequest, reply: Responder<RunReport>) async throws(ResponseError) {
         let (issue, uri, args) = (arguments.issue, arguments.uri, arguments.args)
-        let (requestID, workDoneToken) = (request.id, request.workDoneToken)
         guard let workspaceFolder = folder(for: uri) else {
             let problem = uri.map { "\($0) is in no workspace folder" } ?? "no workspace folder is open; open a folder first"
             throw .invalidParams(args.path + ".uri", problem)
@@ -72,6 +71,16 @@ extension FixpointServer {
             if case .missingTestCommand = error.problem { throw .invalidParams(args.path + ".testCommand", error.reason) }
             throw ResponseError(error)
         }
+        // Journaled, so a run killed with its server can be resumed (fixpoint.resumeFix).
+        plan.journalPath = FixpointPaths.runJournals + "/" + UUID().uuidString.lowercased() + ".jsonl"
+        try launch(plan, folder: folder, issue: issue, request: request, reply: reply)
+    }
+
+    /// Starts a planned run with the open documents as overlays, progress, and the answer when it ends.
+    func launch(_ plan: FixPlan, folder: WorkspaceFolder, issue: String, request: CommandRequest,
+                reply: Responder<RunReport>) throws(ResponseError) {
+        var plan = plan
+        let (requestID, workDoneToken) = (request.id, request.workDoneToken)
         if plan.request.sandbox.approveCommands { plan.request.commandApproval = CommandApproval.asker(connection) }
         var openVersions: [DocumentURI: Int] = [:]
         for (docURI, document) in documents.documents {
@@ -90,7 +99,13 @@ extension FixpointServer {
         }
         runStarts[handle.id] = RunStartState(openVersions: openVersions, folder: folder)
         runByRequest[requestID] = handle.id
-        runTasks[handle.id] = Task { await self.answer(reply, when: handle) }
+        let journal = plan.journalPath
+        runTasks[handle.id] = Task {
+            // The run ended (finished or cancelled): nothing of it is left to resume.
+            _ = await handle.end
+            if let journal { await runBlocking { _ = unlink(journal) } }
+            await self.answer(reply, when: handle)
+        }
     }
 
     /// The repository that holds `folder`, as a folder of its own (the folder itself when it is the

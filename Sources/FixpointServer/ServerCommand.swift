@@ -56,6 +56,7 @@ enum ServerCommands {
             CancelCommand.self,
             ApplyFixCommand.self,
             ProposedDiffCommand.self,
+            ResumeFixCommand.self,
         ]
     }
 

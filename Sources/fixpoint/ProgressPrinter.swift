@@ -76,6 +76,7 @@ final class ProgressPrinter: Sendable {
             return
         }
         var lines = ["fixpoint: \(r.status.rawValue) (\(r.endReason.rawValue)) after \(r.steps) steps, \(r.toolCalls) tool calls, \(String(format: "%.1f", r.timing.wallS))s"]
+        if let step = r.resumedFromStep { lines.append("  resumed a killed run after its step \(step)") }
         if let error = r.error { lines.append("  error: \(error)") }
         if let before = r.tests.before { lines.append("  tests before: exit \(before.exitCode)") }
         if let after = r.tests.after { lines.append("  tests after:  exit \(after.exitCode) on a clean copy with the patch") }

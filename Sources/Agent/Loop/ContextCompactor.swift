@@ -41,6 +41,12 @@ struct ContextCompactor {
 
     mutating func noteServerContextSize(_ size: Int) { serverContextSize = size }
 
+    /// A resumed run keeps the calibration and the ledger its checkpoint recorded.
+    mutating func restore(ledger: Ledger, tokensPerByte: Double) {
+        self.ledger = ledger
+        if tokensPerByte > 0 { self.tokensPerByte = tokensPerByte }
+    }
+
     /// `overhead`: bytes every request carries besides the messages (the tool schemas).
     func estimatedTokens(_ conversation: Conversation, overhead: Int) -> Int {
         Int(Double(conversation.serializedBytes + overhead) * tokensPerByte)

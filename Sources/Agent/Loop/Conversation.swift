@@ -10,7 +10,7 @@ import ModelClient
 /// prefix tracking cost a sum and a comparison per step instead of serializing the whole history
 /// again (it is hundreds of kilobytes late in a long run).
 struct Conversation {
-    enum Kind { case system, issue, ledger, assistant, observation, nudge }
+    enum Kind: String { case system, issue, ledger, assistant, observation, nudge }
 
     struct Entry {
         var message: ChatMessage {
@@ -36,6 +36,11 @@ struct Conversation {
     private(set) var entries: [Entry] = []
 
     var messages: [ChatMessage] { entries.map(\.message) }
+
+    init() {}
+
+    /// A conversation as a checkpoint saved it (a resumed run goes on from exactly these messages).
+    init(restoring entries: [Entry]) { self.entries = entries }
 
     mutating func append(_ message: ChatMessage, kind: Kind, step: Int, callSummary: String? = nil) {
         entries.append(Entry(message: message, kind: kind, step: step, callSummary: callSummary))

@@ -38,6 +38,15 @@ final class TrajectoryTelemetry {
         onEvent(event)
     }
 
+    /// Counters of a resumed run, as its checkpoint left them: budgets go on from there.
+    func restore(from checkpoint: TrajectoryCheckpoint) {
+        step = checkpoint.step
+        toolCalls = checkpoint.toolCalls
+        usage = checkpoint.usage
+        modelSeconds = checkpoint.modelSeconds
+        toolSeconds = checkpoint.toolSeconds
+    }
+
     func journal(_ entry: JournalEntry) { journal.record(entry, trajectory: trajectory, step: step) }
 
     func addModelTime(since began: Date) { modelSeconds += Date().timeIntervalSince(began) }

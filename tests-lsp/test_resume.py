@@ -1,0 +1,176 @@
+"""`fixpoint.resumeFix`: a real `fixpoint serve` killed with SIGKILL in the middle of a run (nothing of
+it runs after), then a new server goes on with that run from its last completed step.
+
+Runs in the pass where FIXPOINT_LSP_SERVER names the real server (scripts/test sets it to
+`.build/debug/fixpoint serve`). The models are small scripted HTTP servers: the first answers one tool
+call and then never answers again (the server is killed while it waits); the second answers the steps
+that are left.
+"""
+import http.server
+import json
+import os
+import select
+import shutil
+import subprocess
+import tempfile
+import threading
+
+import pytest
+
+from conftest import Server, is_test_server
+
+pytestmark = pytest.mark.skipif(is_test_server(), reason="needs the real `fixpoint serve` (FIXPOINT_LSP_SERVER)")
+
+TEST_COMMAND = "python3 -c 'import test_calc; test_calc.test_add()'"
+
+
+def tool_call(call_id, name, arguments):
+    return {"index": 0, "id": call_id, "type": "function", "function": {"name": name, "arguments": json.dumps(arguments)}}
+
+
+class TurnModel(http.server.ThreadingHTTPServer):
+    """Answers chat requests with `turns` in order (one tool call each, streamed); past the last turn a
+    request hangs until the client goes away. Keeps each request's messages."""
+
+    daemon_threads = True
+
+    def __init__(self, turns):
+        self.turns = turns
+        self.requests = []
+        self.hanging = threading.Event()
+        super().__init__(("127.0.0.1", 0), _Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def _json(self, obj):
+        body = json.dumps(obj).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        if self.path == "/health":
+            self._json({"status": "ok"})
+        elif self.path == "/v1/models":
+            self._json({"object": "list", "data": [{"id": "scripted", "object": "model"}]})
+        elif self.path == "/props":
+            self._json({"default_generation_settings": {"n_ctx": 16384}, "total_slots": 1})
+        else:
+            self.send_error(404)
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        model = self.server
+        model.requests.append(body["messages"])
+        number = len(model.requests) - 1
+        if number < len(model.turns):
+            chunks = [{"choices": [{"index": 0, "delta": {"role": "assistant", "tool_calls": [model.turns[number]]}, "finish_reason": None}]},
+                      {"choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]}]
+            payload = b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks) + b"data: [DONE]\n\n"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.wfile.flush()
+        model.hanging.set()
+        while True:
+            readable, _, _ = select.select([self.connection], [], [], 0.1)
+            try:
+                if readable and not self.connection.recv(1):
+                    return
+            except ConnectionError:
+                return  # the client was killed
+
+
+def make_repo(root):
+    repo = os.path.join(root, "repo")
+    os.makedirs(repo)
+    with open(os.path.join(repo, "calc.py"), "w") as f:
+        f.write("def add(a, b):\n    return a - b\n")
+    with open(os.path.join(repo, "test_calc.py"), "w") as f:
+        f.write("from calc import add\n\ndef test_add():\n    assert add(2, 3) == 5\n")
+    subprocess.run("git init -q && git add -A && git -c user.name=t -c user.email=t@e commit -qm base",
+                   shell=True, cwd=repo, check=True)
+    return repo
+
+
+def start_server(cache, repo, model_url):
+    server = Server(env={"FIXPOINT_CACHE": cache})
+    params = {"processId": None, "capabilities": {},
+              "workspaceFolders": [{"uri": "file://" + repo, "name": "repo"}],
+              "initializationOptions": {"testCommand": TEST_COMMAND, "modelUrl": model_url}}
+    assert "result" in server.response(server.request("initialize", params), timeout=30)
+    server.notify("initialized", {})
+    return server
+
+
+def listing(folder):
+    return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+
+
+def test_a_run_killed_with_its_server_is_resumed_by_the_next_server():
+    first_model = TurnModel([tool_call("call_1", "read_file", {"path": "calc.py"})])
+    second_model = TurnModel([tool_call("call_2", "edit_file", {"path": "calc.py", "old_text": "return a - b", "new_text": "return a + b"}),
+                              tool_call("call_3", "submit", {"summary": "add adds"})])
+    root = tempfile.mkdtemp(prefix="fixpoint-resume-")
+    try:
+        cache = os.path.join(root, "cache")
+        repo = make_repo(root)
+        runs = os.path.join(cache, "runs")
+        first = start_server(cache, repo, first_model.url)
+        try:
+            first.request("workspace/executeCommand", {"command": "fixpoint.fixIssue", "arguments": [{"issue": "add() subtracts"}]})
+            assert first_model.hanging.wait(timeout=60), f"the run never reached step 2; stderr: {''.join(first.stderr)}"
+            journals = [name for name in listing(runs) if name.endswith(".jsonl")]
+            assert len(journals) == 1 and journals[0] + ".checkpoint" in listing(runs), listing(runs)
+        finally:
+            first.proc.kill()  # SIGKILL: no cleanup of any kind runs
+            first.proc.wait(timeout=10)
+        assert listing(os.path.join(cache, "snapshots")), "the killed server's snapshot is left behind"
+
+        second = start_server(cache, repo, second_model.url)
+        try:
+            rid = second.request("workspace/executeCommand", {"command": "fixpoint.resumeFix", "arguments": [{}]})
+            answer = second.response(rid, timeout=120, answer=lambda m: {"applied": False} if m["method"] == "workspace/applyEdit" else None)
+            report = answer.get("result")
+            assert report, answer
+            assert report["status"] == "verified", report
+            assert report["resumed_from_step"] == 1
+            assert report["steps"] == 3 and report["tool_calls"] == 3
+            assert "return a + b" in report["patch"]
+            # Step 2 asked again with the killed run's messages exactly (a warm prefix cache still hits).
+            assert second_model.requests[0] == first_model.requests[1]
+            assert len(second_model.requests) == 2
+            # The run ended: nothing is left to resume; the killed server's snapshot was removed at start.
+            assert listing(runs) == []
+            again = second.response(second.request("workspace/executeCommand", {"command": "fixpoint.resumeFix", "arguments": [{}]}))
+            assert again["error"]["code"] == -32602 and "no killed run" in again["error"]["message"], again
+            second.close_stdin()
+            second.proc.wait(timeout=10)
+            assert listing(os.path.join(cache, "snapshots")) == []
+        finally:
+            second.kill()
+        with open(os.path.join(repo, "calc.py")) as f:
+            assert "return a - b" in f.read(), "the user's file is untouched (the edit was declined)"
+    finally:
+        first_model.shutdown()
+        second_model.shutdown()
+        shutil.rmtree(root, ignore_errors=True)
