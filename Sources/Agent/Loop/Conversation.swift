@@ -24,12 +24,13 @@ struct Conversation {
         var callSummary: String?
         var stubbed = false
 
-        init(message: ChatMessage, kind: Kind, step: Int, callSummary: String? = nil) {
+        init(message: ChatMessage, kind: Kind, step: Int, callSummary: String? = nil, stubbed: Bool = false) {
             self.message = message
             serialized = message.toJSON().serializedBytes()
             self.kind = kind
             self.step = step
             self.callSummary = callSummary
+            self.stubbed = stubbed
         }
     }
 
