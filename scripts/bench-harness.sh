@@ -29,6 +29,9 @@ command -v hyperfine >/dev/null || { echo "bench-harness: hyperfine is missing (
 
 swift build -c release -j 1 --product fixpoint >&2
 export FIXPOINT_BIN="$ROOT/.build/release/fixpoint"
+# SwiftPM does not notice files added to a path dependency without planning again: touching the
+# benchmark package's manifest makes it plan (seconds) instead of building with a stale file list.
+touch Benchmarks/Harness/Package.swift
 (cd Benchmarks/Harness && swift build -c release -j 1 --product bench-model-server >&2)
 export BENCH_SERVER="$ROOT/Benchmarks/Harness/.build/release/bench-model-server"
 

@@ -8,4 +8,5 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT/Benchmarks/Harness"
+touch Package.swift  # plan again: SwiftPM misses files added to the root package (a path dependency)
 swift package --disable-sandbox benchmark --target LSPBenchmarks --format markdown --no-progress "$@"
