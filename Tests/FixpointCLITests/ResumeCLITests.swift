@@ -93,6 +93,34 @@ import Testing
         #expect(again.err.contains("already finished"), "\(again.err)")
     }
 
+    /// A run that is still going is never resumed (two runs would write one journal): its process holds
+    /// the journal's lock until it dies.
+    @Test func aLiveRunIsNotResumed() async throws {
+        let dir = try temporaryFolder("fp-cli-resume-live")
+        let cache = try temporaryFolder("fp-cli-resume-live-cache")
+        defer {
+            try? FileManager.default.removeItem(atPath: dir)
+            try? FileManager.default.removeItem(atPath: cache)
+        }
+        _ = try await ChildProcess.shell("printf 'x = 1\\n' > a.py && git init -q && git add . && git -c user.name=t -c user.email=t@e commit -qm base", in: dir)
+        let env = ["FIXPOINT_CACHE": cache, "FIXPOINT_SNAPSHOT_DIR": ""]
+        let server = try LoopbackServer.chatServer(turns: [Self.turns[0]]) { _, chatNumber in chatNumber >= 1 ? .hang : nil }
+        let journal = cache + "/run.jsonl"
+        var spec = ProcessSpec(executable: CLI.binary, arguments: ["fix", "--repo", dir, "--issue", "x", "--test-cmd", "true",
+                                                                   "--model-url", server.baseURL, "--trajectory", journal])
+        spec.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        let live = try await ChildProcess.launch(spec, logPath: cache + "/live.log")
+        defer { if live.exitStatus == nil { kill(live.pid, SIGKILL) } }
+        for _ in 0..<600 where server.chatRequests.count < 2 { try await Task.sleep(for: .milliseconds(100)) }
+        try #require(server.chatRequests.count == 2, "the run never reached step 2")
+        #expect(FileManager.default.fileExists(atPath: journal + ".checkpoint"))
+
+        let r = try await CLI.run(["fix", "--repo", dir, "--resume", journal, "--model-url", server.baseURL], env: env)
+        #expect(r.code == 2)
+        #expect(r.err.contains("still going"), "\(r.err)")
+        #expect(live.exitStatus == nil, "the live run was not disturbed")
+    }
+
     @Test func resumingNeedsTheSameRepositoryAndAJournal() async throws {
         let dir = try temporaryFolder("fp-cli-resume-bad")
         defer { try? FileManager.default.removeItem(atPath: dir) }
