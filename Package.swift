@@ -8,6 +8,10 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "fixpoint", targets: ["fixpoint"]),
+        // For the in-process benchmarks in Benchmarks/Harness (their own package, so that the normal
+        // build and CI never compile package-benchmark); not an API for other packages.
+        .library(name: "FixpointBenchmarkSupport",
+                 targets: ["Agent", "Runs", "FixpointServer", "JSONRPC", "JSONValue", "ModelClient", "ModelTestSupport", "Config"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
