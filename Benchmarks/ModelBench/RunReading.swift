@@ -16,6 +16,7 @@ struct RunReading {
     }
 
     init(reportPath: String, journalPath: String) {
+        // (the run's own report and journal; `GrowingConversation` fills `Request`s itself)
         guard let data = FileManager.default.contents(atPath: reportPath), let report = try? JSON.parse(String(decoding: data, as: UTF8.self)) else {
             fail("cannot read the report \(reportPath)")
         }
@@ -54,7 +55,9 @@ struct RunReading {
 
     /// Hit rate = cached ÷ prompt tokens. "Kept" compares the cached tokens with what the server could
     /// have kept: the previous request's prompt plus its answer (everything else is new text).
-    func cacheTable() -> String {
+    func cacheTable() -> String { Self.cacheTable(requests) }
+
+    static func cacheTable(_ requests: [Request]) -> String {
         guard let first = requests.first else { return "no model requests recorded" }
         let later = Array(requests.dropFirst())
         let prompt = later.reduce(0) { $0 + $1.promptTokens }, cached = later.reduce(0) { $0 + $1.cachedTokens }
@@ -75,7 +78,9 @@ struct RunReading {
     }
 
     /// One line per request, for finding where a prefix broke.
-    func requestLines() -> String {
+    func requestLines() -> String { Self.requestLines(requests) }
+
+    static func requestLines(_ requests: [Request]) -> String {
         var lines = ["| step | prompt | cached | hit rate | answer tokens | wall s |", "|---:|---:|---:|---:|---:|---:|"]
         for r in requests {
             lines.append("| \(r.step) | \(r.promptTokens) | \(r.cachedTokens) | \(fixed(Double(r.cachedTokens) / Double(max(1, r.promptTokens)), 3)) | \(r.completionTokens) | \(fixed(r.wallS, 2)) |")

@@ -58,7 +58,7 @@ final class ACPTestClient: Sendable {
         method == "session/request_permission" ? .success(["outcome": ["outcome": "selected", "optionId": "reject_once"]]) : .success(.null)
     }
 
-    func request(_ method: String, _ params: JSON? = nil, timeout: Double = 10) async throws -> JSON {
+    func request(_ method: String, _ params: JSON? = nil, timeout: Double = 30) async throws -> JSON {
         try await withThrowingTaskGroup(of: JSON.self) { group in
             group.addTask { try await self.connection.request(method, params) }
             group.addTask {

@@ -27,11 +27,11 @@ import Testing
         let server = try LoopbackServer.chatServer(turns: [edit]) { _, chatNumber in chatNumber >= 1 ? .hang : nil }
         let report = dir + "-report.json"
         defer { try? FileManager.default.removeItem(atPath: report) }
-        // Without the deadline on the request this would wait for the client's first-byte limit
-        // (600 s) and be killed by CLI.run's own limit.
+        // 30 s leaves step 1 time on a loaded machine. Without the deadline on the request this would
+        // wait for the client's first-byte limit (600 s) and be killed by CLI.run's own limit.
         let r = try await CLI.run(
             ["fix", "--repo", dir, "--issue", "add() subtracts", "--test-cmd", "python3 test_calc.py",
-             "--model-url", server.baseURL + "/v1", "--timeout", "10", "--report", report],
+             "--model-url", server.baseURL + "/v1", "--timeout", "30", "--report", report],
             env: ["FIXPOINT_CACHE": cache, "FIXPOINT_SNAPSHOT_DIR": ""], timeout: 120)
         #expect(r.code == 1, "stderr: \(r.err)")
         let json = try JSON.parse(Array(FileManager.default.contents(atPath: report) ?? Data()))

@@ -3,12 +3,13 @@ import Testing
 @testable import Git
 #if canImport(Glibc)
 import Glibc
+import BlockingTestSupport
 #endif
 
 /// Snapshots cost what changes, not what the repository holds: a fork writes no object and writes
 /// bytes itself only for files that differ from the base; the rest are clones of the parent's
 /// untouched files. Counted, never timed. And with many forks, edits stay where they were made.
-@Suite struct SnapshotScaleTests {
+@Suite(.offTheCooperativePool) struct SnapshotScaleTests {
     /// A committed repository of `count` small files in a few folders, plus one executable and a link.
     static func repository(files count: Int) throws -> Fixture {
         var files: [String: String] = [:]

@@ -39,6 +39,7 @@ import Testing
 
     @Test func aConnectionSpeaksNewlineFramingBothWays() async throws {
         let (a, b) = InMemoryTransport.pair()
+        defer { a.close(); b.close() }  // both read tasks end with the test
         let server = Connection(transport: a, framing: .newlineDelimited)
         let client = Connection(transport: b, framing: .newlineDelimited)
         await server.start()

@@ -4,10 +4,11 @@ import Testing
 @testable import Sandbox
 #if canImport(Glibc)
 import Glibc
+import BlockingTestSupport
 #endif
 
 /// Commands that would take the machine down are stopped within their limits.
-@Suite(.serialized) struct LimitsTests {
+@Suite(.serialized, .offTheCooperativePool) struct LimitsTests {
     @Test func aForkBombIsStoppedAtTheProcessLimit() async throws {
         try await requireBubblewrap()
         // Without a pids cgroup, root has no process limit at all (the kernel exempts it from RLIMIT_NPROC):

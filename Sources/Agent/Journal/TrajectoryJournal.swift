@@ -70,6 +70,8 @@ public final class TrajectoryJournal: Sendable {
     }
 
     public func record(_ entry: JournalEntry, trajectory: Int = 0, step: Int = 0) {
+        // Without a file, nothing to encode (encoding a line costs more than the step's other bookkeeping).
+        guard handle.withLock({ $0 != nil }) else { return }
         let t = (Date().timeIntervalSince(start) * 1000).rounded() / 1000
         let line = Self.line(JournalRecord(t: t, step: step, trajectory: trajectory, entry: entry))
         handle.withLock { $0?.write(Data((Redaction.redact(line) + "\n").utf8)) }

@@ -58,7 +58,7 @@ final class AgentLoop {
             await compact(force: overflowRetries > 0)
             let request = requests.request(conversation, mode: reader.mode, excluded: dispatcher.excludedTools,
                                            repeats: dispatcher.loopGuard.consecutiveRepeats)
-            telemetry.trackPrefix(conversation.openPrefix)
+            telemetry.trackPrefix(conversation.serializedMessages)
             telemetry.emit(.modelRequest, summary: "asking the model (\(conversation.entries.count) messages)")
             let began = Date()
             let response: ChatResponse
@@ -85,7 +85,7 @@ final class AgentLoop {
                 }
             }
             telemetry.addModelTime(since: began)
-            compactor.calibrate(promptTokens: response.usage.promptTokens, requestBytes: request.body().serialized().utf8.count)
+            compactor.calibrate(promptTokens: response.usage.promptTokens, requestBytes: requests.bodyBytes(request, messagesBytes: conversation.serializedBytes))
             telemetry.account(response)
             if let end = await handle(response) {
                 return telemetry.outcome(end, error: end == .formatErrors ? reader.exhaustedAdvice : nil, modelUnreachable: false)

@@ -46,11 +46,20 @@ struct RequestBuilder {
         return mode == .constrained ? min(cap, Self.constrainedActionMaxTokens) : cap
     }
 
+    /// The size of `request`'s body, given the size of its serialized messages array: the body
+    /// without its messages is small, so the history is not serialized again to count it.
+    func bodyBytes(_ request: ChatRequest, messagesBytes: Int) -> Int {
+        var bare = request
+        bare.messages = []
+        return bare.body().serializedBytes().count - 2 + messagesBytes
+    }
+
     /// `excluded`: tools left out of a constrained action's schema; `repeats`: how many calls in a row
     /// repeated an earlier one — a model repeating itself gets more randomness (sampling settings don't
     /// touch the prompt cache).
     func request(_ conversation: Conversation, mode: ActionMode, excluded: Set<String>, repeats: Int) -> ChatRequest {
         var request = ChatRequest(messages: conversation.messages, tools: mode == .constrained ? [] : registry.definitions)
+        request.keepSerializedMessages(conversation.serializedMessages)  // the client copies them instead of serializing the history
         request.model = model
         request.maxTokens = maxTokens(mode)
         request.temperature = min(1.0, temperature + 0.3 * Double(min(repeats, 3)))

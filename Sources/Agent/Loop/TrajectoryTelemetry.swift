@@ -18,7 +18,7 @@ final class TrajectoryTelemetry {
     private(set) var events: [RunReport.Event] = []
     private(set) var modelSeconds = 0.0
     private(set) var toolSeconds = 0.0
-    private var previousPrefix: String?
+    private var previousMessages: [[UInt8]]?
     private(set) var prefixExtensions = 0
     private(set) var prefixComparisons = 0
 
@@ -52,13 +52,13 @@ final class TrajectoryTelemetry {
     func addModelTime(since began: Date) { modelSeconds += Date().timeIntervalSince(began) }
     func addToolTime(since began: Date) { toolSeconds += Date().timeIntervalSince(began) }
 
-    /// Notes the serialized messages of the next request (without the closing bracket).
-    func trackPrefix(_ prefix: String) {
-        if let previous = previousPrefix {
+    /// Notes the serialized messages of the next request (`Conversation.serializedMessages`).
+    func trackPrefix(_ messages: [[UInt8]]) {
+        if let previous = previousMessages {
             prefixComparisons += 1
-            if prefix.hasPrefix(previous) { prefixExtensions += 1 }
+            if messages.extends(previous) { prefixExtensions += 1 }
         }
-        previousPrefix = prefix
+        previousMessages = messages
     }
 
     /// Accounts a model answer: usage, the client's retries, the journal line and a progress event.
