@@ -93,6 +93,73 @@ import Testing
         #expect(again.err.contains("already finished"), "\(again.err)")
     }
 
+    /// Killed at a random moment — during a model request, a tool call or a checkpoint's write — and
+    /// resumed, the run ends as the run left alone does. The scripted server answers by the number of
+    /// assistant turns in the request, so the resumed run gets the turns that are left.
+    @Test func aRunKilledAtARandomMomentEndsAsTheRunLeftAlone() async throws {
+        let dir = try temporaryFolder("fp-cli-resume-random")
+        let cache = try temporaryFolder("fp-cli-resume-random-cache")
+        defer {
+            try? FileManager.default.removeItem(atPath: dir)
+            try? FileManager.default.removeItem(atPath: cache)
+        }
+        let setup = "printf 'def add(a, b):\\n    return a - b\\n' > calc.py && "
+            + "printf 'from calc import add\\nassert add(2, 3) == 5\\n' > test_calc.py && "
+            + "git init -q && git add . && git -c user.name=t -c user.email=t@e commit -qm base"
+        _ = try await ChildProcess.shell(setup, in: dir)
+        let env = ["FIXPOINT_CACHE": cache, "FIXPOINT_SNAPSHOT_DIR": ""]
+        let script = [
+            Self.call("c1", "list_files", "{}"), Self.call("c2", "read_file", #"{"path":"calc.py"}"#),
+            Self.call("c3", "read_file", #"{"path":"test_calc.py"}"#), Self.call("c4", "search", #"{"pattern":"add"}"#),
+            Self.call("c5", "edit_file", #"{"path":"calc.py","old_text":"return a - b","new_text":"return a + b"}"#),
+            Self.call("c6", "run_tests", "{}"), Self.call("c7", "git_diff", "{}"), Self.call("c8", "submit", #"{"summary":"add adds"}"#),
+        ]
+        func server() throws -> LoopbackServer {
+            try LoopbackServer.chatServer(turns: []) { request, _ in
+                let done = request.json?["messages"]?.arrayValue?.filter { $0["role"]?.stringValue == "assistant" }.count ?? 0
+                guard done < script.count else { return nil }
+                var reply = script[done].reply(to: request)
+                reply.delayBeforeHead = 0.1  // steps take a while, so the kill can land anywhere
+                return reply
+            }
+        }
+        let fix = ["fix", "--repo", dir, "--issue", "add() subtracts", "--test-cmd", "python3 test_calc.py"]
+        let alone = try server()
+        let aloneReport = cache + "/alone.json"
+        let reference = try await CLI.run(fix + ["--model-url", alone.baseURL, "--report", aloneReport], env: env)
+        #expect(reference.code == 0, "\(reference.err)")
+
+        let first = try server()
+        let journal = cache + "/run.jsonl"
+        var spec = ProcessSpec(executable: CLI.binary, arguments: fix + ["--model-url", first.baseURL, "--trajectory", journal])
+        spec.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        let killed = try await ChildProcess.launch(spec, logPath: cache + "/killed.log")
+        defer { if killed.exitStatus == nil { kill(killed.pid, SIGKILL) } }
+        for _ in 0..<600 where first.chatRequests.count < 2 { try await Task.sleep(for: .milliseconds(20)) }
+        let delay = Int.random(in: 0...400)  // the 6 steps left take at least 600 ms: never past the end
+        try await Task.sleep(for: .milliseconds(delay))
+        kill(killed.pid, SIGKILL)
+        _ = await killed.waitForExit()
+        let asked = first.chatRequests.count
+        print("killed \(delay) ms after step 2 was asked for; \(asked) model requests by then")
+        try #require(asked < script.count, "the run got to its end before the kill (\(delay) ms); nothing to resume")
+
+        let second = try server()
+        let resumedReport = cache + "/resumed.json"
+        let r = try await CLI.run(["fix", "--repo", dir, "--resume", journal, "--model-url", second.baseURL, "--report", resumedReport], env: env)
+        #expect(r.code == 0, "killed \(delay) ms after step 2 was asked for: \(r.err)")
+        let a = try JSON.parse(Array(FileManager.default.contents(atPath: aloneReport) ?? Data()))
+        let b = try JSON.parse(Array(FileManager.default.contents(atPath: resumedReport) ?? Data()))
+        for field in ["status", "end_reason", "patch", "files_changed", "steps", "tool_calls"] {
+            #expect(a[field] == b[field], "\(field) (killed after \(delay) ms): alone \(a[field]?.serialized() ?? "-"), resumed \(b[field]?.serialized() ?? "-")")
+        }
+        // Every step the killed run completed was asked for once: the resumed run starts after them.
+        let resumedFrom = try #require(b["resumed_from_step"]?.intValue)
+        #expect(second.chatRequests.count == script.count - resumedFrom)
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: cache + "/snapshots")) ?? []
+        #expect(left.isEmpty, "left behind: \(left)")
+    }
+
     /// A run that is still going is never resumed (two runs would write one journal): its process holds
     /// the journal's lock until it dies.
     @Test func aLiveRunIsNotResumed() async throws {
