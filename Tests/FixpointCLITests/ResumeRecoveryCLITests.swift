@@ -89,4 +89,15 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: k.journal + ".checkpoint"), "the resumed run finished")
         #expect(!FileManager.default.fileExists(atPath: other + ".checkpoint"))
     }
+
+    /// `heavy` in fixpoint.toml is for new runs: a resume (only single runs checkpoint) goes on as one, and says so.
+    @Test func heavyInFixpointTomlDoesNotStopAResume() async throws {
+        let k = try await Self.killedRun("resume-heavy-toml")
+        defer { k.remove() }
+        try "testCommand = \"exit 1\"\nheavy = 4\n".write(toFile: k.dir + "/fixpoint.toml", atomically: true, encoding: .utf8)
+        let up = try LoopbackServer.chatServer(turns: Array(Self.turns.dropFirst(1)))
+        let r = try await CLI.run(["fix", "--repo", k.dir, "--resume", k.journal, "--model-url", up.baseURL], env: k.env)
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.err.contains("resuming as a single-trajectory run (heavy = 4 in fixpoint.toml"), "\(r.err)")
+    }
 }
