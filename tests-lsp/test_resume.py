@@ -174,3 +174,52 @@ def test_a_run_killed_with_its_server_is_resumed_by_the_next_server():
         first_model.shutdown()
         second_model.shutdown()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_resume_fix_removes_no_journal_it_did_not_make_nor_one_left_resumable():
+    first_model = TurnModel([tool_call("call_1", "read_file", {"path": "calc.py"})])
+    second_model = TurnModel([tool_call("call_2", "edit_file", {"path": "calc.py", "old_text": "return a - b", "new_text": "return a + b"}),
+                              tool_call("call_3", "submit", {"summary": "add adds"})])
+    root = tempfile.mkdtemp(prefix="fixpoint-resume-keep-")
+    try:
+        cache = os.path.join(root, "cache")
+        repo = make_repo(root)
+        runs = os.path.join(cache, "runs")
+        first = start_server(cache, repo, first_model.url)
+        try:
+            first.request("workspace/executeCommand", {"command": "fixpoint.fixIssue", "arguments": [{"issue": "add() subtracts"}]})
+            assert first_model.hanging.wait(timeout=60), f"the run never reached step 2; stderr: {''.join(first.stderr)}"
+        finally:
+            first.proc.kill()
+            first.proc.wait(timeout=10)
+        killed = listing(runs)
+        assert len(killed) == 2, killed
+
+        # The model server is not up yet: the resumed run fails before its first step; the killed run stays resumable.
+        down = start_server(cache, repo, "http://127.0.0.1:1/v1")
+        try:
+            answer = down.response(down.request("workspace/executeCommand", {"command": "fixpoint.resumeFix", "arguments": [{}]}), timeout=60)
+            assert "error" in answer or answer["result"]["status"] == "error", answer
+            assert listing(runs) == killed
+        finally:
+            down.kill()
+
+        # A journal the user keeps elsewhere, named: resumed, and still there when the run ends.
+        user_journal = os.path.join(root, "my-run.jsonl")
+        journal = [name for name in killed if name.endswith(".jsonl")][0]
+        shutil.copy(os.path.join(runs, journal), user_journal)
+        shutil.copy(os.path.join(runs, journal + ".checkpoint"), user_journal + ".checkpoint")
+        second = start_server(cache, repo, second_model.url)
+        try:
+            rid = second.request("workspace/executeCommand", {"command": "fixpoint.resumeFix", "arguments": [{"journal": user_journal}]})
+            answer = second.response(rid, timeout=120, answer=lambda m: {"applied": False} if m["method"] == "workspace/applyEdit" else None)
+            report = answer.get("result")
+            assert report and report["status"] == "verified", answer
+            assert os.path.exists(user_journal), "the user's journal is the user's"
+            assert not os.path.exists(user_journal + ".checkpoint"), "the run finished: nothing of it is left to resume"
+        finally:
+            second.kill()
+    finally:
+        first_model.shutdown()
+        second_model.shutdown()
+        shutil.rmtree(root, ignore_errors=True)

@@ -54,7 +54,7 @@ def fmt(values, unit="", digits=2):
 
 
 print(f"Per-step overhead, ms: median of runs (min–max); {steps}-step runs, steps {early[0]}–{early[1]} and {late[0]}–{late[1]}\n")
-print("| agent | runs | step 10 | step 300 | late ÷ early | peak RSS, MB | last request, KB (~tokens) | compactions | exit codes |")
+print(f"| agent | runs | step 10 | step {steps} | late ÷ early | peak RSS, MB | last request, KB (~tokens) | compactions | exit codes |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
 for agent, rs in sorted(runs.items()):
     last = statistics.median(r["last_bytes"] for r in rs)
@@ -68,6 +68,6 @@ for a, b in pairs:
     if a in runs and b in runs:
         n = min(len(runs[a]), len(runs[b]))
         print(f"\n{a} ÷ {b} (run by run, {n} pairs): step 10 "
-              f"{fmt([runs[a][i]['early'] / runs[b][i]['early'] for i in range(n)])}, step 300 "
+              f"{fmt([runs[a][i]['early'] / runs[b][i]['early'] for i in range(n)])}, step {steps} "
               f"{fmt([runs[a][i]['late'] / runs[b][i]['late'] for i in range(n)])}, peak RSS "
               f"{fmt([runs[a][i]['rss'] / runs[b][i]['rss'] for i in range(n)])}")

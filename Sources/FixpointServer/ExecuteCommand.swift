@@ -101,9 +101,9 @@ extension FixpointServer {
         runByRequest[requestID] = handle.id
         let journal = plan.journalPath
         runTasks[handle.id] = Task {
-            // The run ended (finished or cancelled): nothing of it is left to resume.
+            // The run ended: its journal goes when nothing of it is left to resume (only the server's own).
             _ = await handle.end
-            if let journal { await runBlocking { _ = unlink(journal) } }
+            if let journal { await ResumePoint.discardFinished(journal: journal, in: FixpointPaths.runJournals) }
             await self.answer(reply, when: handle)
         }
     }

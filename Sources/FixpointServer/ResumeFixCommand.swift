@@ -1,5 +1,6 @@
 import Agent
 import Config
+import Git
 import JSONRPC
 import JSONValue
 import LSP
@@ -64,9 +65,15 @@ extension FixpointServer {
         }
         var plan: FixPlan
         do throws(ConfigError) {
-            let file = try ConfigFile.read(in: workspaceFolder.path)
-            var settings = editorSettings.overlaid(by: file.settings).overlaid(by: arguments.settings)
-            if settings.testCommand == nil { settings.testCommand = point.testCommand }
+            let folderPath = workspaceFolder.path
+            let file = try await runBlocking { () throws(ConfigError) -> ConfigFile in try ConfigFile.read(in: folderPath) }
+            // The killed run's test command over the editor's and fixpoint.toml's; only the command's own overrides it.
+            var inherited = editorSettings.overlaid(by: file.settings)
+            inherited.testCommand = point.testCommand
+            // Only single runs checkpoint: a heavy setting of the editor or fixpoint.toml is for new runs.
+            if let heavy = inherited.heavy, heavy > 1 { log("resuming \(journal) as a single-trajectory run (heavy = \(heavy) applies to new runs)") }
+            inherited.heavy = nil
+            let settings = inherited.overlaid(by: arguments.settings)
             plan = try FixPlan(repository: folder.path, issue: point.issue, settings: settings, location: "\(workspaceFolder.path)/\(ConfigFile.name)")
         } catch {
             throw ResponseError(error)

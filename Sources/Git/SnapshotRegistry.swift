@@ -57,7 +57,8 @@ enum SnapshotRegistry {
     }
 
     /// Removes what killed or crashed processes left under `root`: every snapshot whose owner record
-    /// names a process that is gone (or this process, which holds no `Snapshot` for it), at any age.
+    /// names a process that is gone (or this process, which holds no `Snapshot` for it), at any age;
+    /// one whose owner ran on another host once it is older than `max(seconds, 7 days)`.
     /// A snapshot of a live process is never touched, nor is a folder that is not Fixpoint's.
     /// Folders from before owner records (a marker inside `.git` only) go when their pid is gone and
     /// they are older than `seconds`.
@@ -70,7 +71,12 @@ enum SnapshotRegistry {
             guard !owned.contains(directory),
                   let text = try? FileSystem.read(directory + SnapshotOwner.fileSuffix),
                   let owner = SnapshotOwner(text: String(decoding: text, as: UTF8.self)) else { continue }
-            let gone = owner == SnapshotOwner.current || owner.liveness == .gone
+            let liveness = owner.liveness
+            var gone = owner == SnapshotOwner.current || liveness == .gone
+            // Another host's (each container has its own hostname): its processes can't be seen from
+            // here, so it goes once it is older than any run can be.
+            if liveness == .unknown, let written = FileSystem.modificationTime(directory + SnapshotOwner.fileSuffix),
+               Date().timeIntervalSince1970 - written > max(seconds, 7 * 86_400) { gone = true }
             if gone { release(directory) }
         }
         for name in names where !name.hasSuffix(SnapshotOwner.fileSuffix) && !recorded.contains(name) {

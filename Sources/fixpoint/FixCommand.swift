@@ -83,8 +83,17 @@ struct FixCommand: AsyncParsableCommand {
         }
         let plan: FixPlan
         do {
-            var settings = try ConfigFile.read(in: root).settings.overlaid(by: commandLineSettings())
-            if let resumePoint, settings.testCommand == nil { settings.testCommand = resumePoint.testCommand }
+            // The killed run's test command over fixpoint.toml's; only --test-cmd overrides it.
+            var file = try ConfigFile.read(in: root).settings
+            if let resumePoint {
+                file.testCommand = resumePoint.testCommand
+                // Only single runs checkpoint: fixpoint.toml's heavy is for new runs; only --heavy is refused.
+                if let heavy = file.heavy, heavy > 1 {
+                    printError("fixpoint: resuming as a single-trajectory run (heavy = \(heavy) in fixpoint.toml applies to new runs)")
+                }
+                file.heavy = nil
+            }
+            let settings = file.overlaid(by: try commandLineSettings())
             plan = try FixPlan(repository: repo, issue: issueText, settings: settings, location: "\(root)/\(ConfigFile.name)")
         } catch {
             printError("fixpoint: \(error)")

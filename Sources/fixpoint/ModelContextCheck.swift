@@ -52,7 +52,7 @@ enum ModelContextCheck {
         let ok = context >= minimum
         return DoctorCheck(name: name, verdict: ok ? .ok : .bad,
                            detail: "the embedded llama-server gets \(context) tokens per trajectory\(contextSize == nil ? "" : " (--context-size)"), minimum \(minimum)",
-                           fix: ok ? "" : "pass --context-size \(minimum) or more (or contextSize in fixpoint.toml)", required: true)
+                           fix: ok ? "" : "pass --context-size \(minimum) or more", required: true)
     }
 
     static func restartAdvice(slots: Int, minimum: Int) -> String {

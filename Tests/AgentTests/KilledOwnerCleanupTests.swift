@@ -66,4 +66,26 @@ import Testing
         let left = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         #expect(left == ["not-ours"])
     }
+
+    /// A snapshot of another host's process (a killed run in another container, whose hostname differs):
+    /// its owner can't be seen from here, so it is kept while a run could still be going, and removed
+    /// once older than any run can be — a persisted cache does not keep a copy per killed container.
+    @Test func anotherHostsSnapshotIsRemovedOnceOlderThanAnyRun() async throws {
+        let repo = try await TempRepo(files: ["f.txt": "x\n"])
+        defer { repo.remove() }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fp-owner-host-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let mine = try await Snapshot.create(from: repo.path, root: root)
+        let record = "pid=1\nstart=1\nboot=\nhost=another-container-\(UUID().uuidString)\n"
+        let old = try await leftBehind(mine, as: "of-old-container", owner: record)
+        let recent = try await leftBehind(mine, as: "of-recent-container", owner: record)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -8 * 86_400)], ofItemAtPath: old + ".owner")
+
+        await Snapshot.removeStale(root: root)
+        #expect(!FileManager.default.fileExists(atPath: old), "older than any run can be")
+        #expect(!FileManager.default.fileExists(atPath: old + ".owner"))
+        #expect(FileManager.default.fileExists(atPath: recent), "its run may still be going on its host")
+        #expect(FileManager.default.fileExists(atPath: mine.directory))
+        await mine.remove()
+    }
 }

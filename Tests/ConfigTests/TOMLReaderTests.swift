@@ -147,6 +147,27 @@ import Testing
         }
     }
 
+    @Test func longDottedKeysAndHeadersAreRefusedNotRecursedInto() {
+        let parts = Array(repeating: "a", count: 100_000).joined(separator: ".")
+        for text in ["\(parts) = 1", "[\(parts)]", "[[\(parts)]]"] {
+            #expect(throws: TOMLSyntaxError.self) { try TOMLReader.read(text) }
+        }
+        let hundred = Array(repeating: "a", count: 100).joined(separator: ".")
+        #expect((try? TOMLReader.read("[\(hundred)]\n\(hundred) = 1")) != nil)
+    }
+
+    @Test func manyArrayTablesAndAnOversizedFile() throws {
+        let document = try TOMLReader.read(String(repeating: "[[a]]\n", count: 20_000))
+        #expect(document["a"]?.arrayValue?.count == 20_000)
+        let big = "a = \"" + String(repeating: "x", count: TOMLReader.maximumBytes) + "\""
+        do {
+            _ = try TOMLReader.read(big)
+            Issue.record("read a file over the limit")
+        } catch {
+            #expect(error.message.contains("at most 1048576 (1 MiB)"))
+        }
+    }
+
     @Test func deepNestingIsRefusedNotRecursedInto() {
         let deep = "a = " + String(repeating: "[", count: 100_000)
         #expect(throws: TOMLSyntaxError.self) { try TOMLReader.read(deep) }

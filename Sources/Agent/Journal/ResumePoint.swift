@@ -26,10 +26,12 @@ public struct ResumePoint: Sendable {
             if TrajectoryJournal.isInUse(journal) {
                 return .failure(ResumeError("the run of \(journal) is still going (its process holds the journal); wait for it or cancel it"))
             }
-            if let ended = Self.finishedRun(journal) {
-                return .failure(ResumeError("the run of \(journal) already finished (\(ended)); there is nothing to resume — start a new run"))
-            }
+            // The checkpoint decides: a run that failed before its first step on resume (a model server not
+            // up yet) wrote `run_end` but left the killed run's checkpoint, and stays resumable.
             guard let data = FileManager.default.contents(atPath: path) else {
+                if let ended = Self.finishedRun(journal) {
+                    return .failure(ResumeError("the run of \(journal) already finished (\(ended)); there is nothing to resume — start a new run"))
+                }
                 return .failure(ResumeError("no checkpoint beside \(journal) (\(path)): the run stopped before its first step was done, "
                                             + "or was a heavy run (only single-trajectory runs can be resumed); start it again"))
             }
@@ -73,6 +75,20 @@ extension ResumePoint {
         }
     }
 
+    /// After a run of `journal` ended in this process (the language server's runs): removes the journal
+    /// when nothing of it is left to resume — only a journal the server made itself (in `folder`, never
+    /// a user's file), that no live run writes, whose run really finished (it removed its checkpoint).
+    /// A run refused or failed before its first step keeps the killed run's journal and checkpoint.
+    public static func discardFinished(journal: String, in folder: String) async {
+        await runBlocking {
+            let standard = URL(fileURLWithPath: journal).standardizedFileURL
+            let folder = URL(fileURLWithPath: folder).standardizedFileURL.path
+            guard standard.deletingLastPathComponent().path == folder, !TrajectoryJournal.isInUse(journal),
+                  !FileManager.default.fileExists(atPath: CheckpointWriter.path(forJournal: journal)) else { return }
+            _ = unlink(journal)
+        }
+    }
+
     /// Whether two paths name the same folder (symlinks resolved).
     public static func samePath(_ a: String, _ b: String) -> Bool {
         func canonical(_ p: String) -> String { URL(fileURLWithPath: p).resolvingSymlinksInPath().standardizedFileURL.path }
@@ -106,7 +122,11 @@ struct CheckpointWriter: Sendable {
                   let handle = FileHandle(forWritingAtPath: temporary) else { return }
             try? handle.synchronize()
             try? handle.close()
-            _ = rename(temporary, path)
+            guard rename(temporary, path) == 0 else { return }
+            // The rename itself reaches the disk only with its folder: without this a power loss may
+            // bring back the previous checkpoint (or none).
+            let folder = open((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, O_RDONLY)
+            if folder >= 0 { _ = fsync(folder); _ = close(folder) }
         }
     }
 

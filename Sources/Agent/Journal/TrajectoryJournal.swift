@@ -30,6 +30,8 @@ public final class TrajectoryJournal: Sendable {
         if let h = FileHandle(forWritingAtPath: path) {  // an existing file: only if no live run writes it
             try Self.lock(h, path: path)
             try h.truncate(atOffset: 0)
+            // A new run: the previous run's checkpoint must not make this one look resumable.
+            _ = unlink(CheckpointWriter.path(forJournal: path))
             handle = Mutex(h)
             return
         }
@@ -37,6 +39,7 @@ public final class TrajectoryJournal: Sendable {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
         }
         try Self.lock(h, path: path)
+        _ = unlink(CheckpointWriter.path(forJournal: path))  // one left beside a journal since deleted
         handle = Mutex(h)
     }
 

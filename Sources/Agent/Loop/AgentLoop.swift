@@ -97,7 +97,8 @@ final class AgentLoop {
     /// After a completed step: what a resumed run needs to go on from the next one.
     private func saveCheckpoint() async {
         guard let checkpoints else { return }
-        let patch = await dispatcher.services.diff()
+        // No diff, no save: the previous checkpoint (whole, with its patch) beats one that lost the edits.
+        guard let patch = try? await dispatcher.services.diffOrError() else { return }
         await checkpoints.save(TrajectoryCheckpoint(
             repository: repository, issue: settings.issue, testCommand: settings.testCommand, step: telemetry.step,
             toolCalls: telemetry.toolCalls, usage: telemetry.usage, modelSeconds: telemetry.modelSeconds,

@@ -36,7 +36,9 @@ public enum Fixer {
         let journal: TrajectoryJournal
         // A resumed run goes on writing the killed run's journal when it is given the same one.
         let appending = options.resume.map { $0.journalPath == options.trajectoryPath } ?? false
-        do { journal = try TrajectoryJournal(path: options.trajectoryPath, append: appending) } catch {
+        // Opening it creates folders, takes a lock and may read the whole journal: off the cooperative pool.
+        let trajectoryPath = options.trajectoryPath
+        do { journal = try await runBlocking { try TrajectoryJournal(path: trajectoryPath, append: appending) } } catch {
             return .failed("cannot write the trajectory journal \(options.trajectoryPath ?? ""): \(error.localizedDescription)", failure: .configuration, started: started)
         }
         journal.record(.runStart(.init(repository: request.repository, testCommand: request.testCommand,

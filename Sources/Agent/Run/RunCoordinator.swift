@@ -217,10 +217,13 @@ struct RunCoordinator {
         }
         report.resumedFromStep = options.resume?.step
         outcome.report.resumedFromStep = report.resumedFromStep
+        // The run is over: nothing is left to resume — of this journal, nor of the killed run's it went
+        // on with (`--resume A --trajectory B`). Removed before `run_end`, so no kill between leaves a
+        // checkpoint of a finished run.
+        if let path = journal.path { await CheckpointWriter.remove(forJournal: path) }
+        if let resumed = options.resume?.journalPath { await CheckpointWriter.remove(forJournal: resumed) }
         journal.record(.runEnd(.init(status: report.status, endReason: report.endReason, steps: report.steps,
                                      prefixReuse: outcome.prefixReuse)))
-        // The run is over: nothing is left to resume.
-        if let path = journal.path { await CheckpointWriter.remove(forJournal: path) }
         onEvent(AgentEvent(kind: .finished, step: report.steps, maxSteps: request.maxSteps,
                            summary: "\(report.status.rawValue) (\(report.endReason.rawValue)) after \(report.steps) steps",
                            promptTokens: report.usage.promptTokens, completionTokens: report.usage.completionTokens,

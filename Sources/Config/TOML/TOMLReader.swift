@@ -5,7 +5,13 @@ import JSONValue
 /// never a crash, which is why it is written here (docs/architecture.md: TOMLKit's toml++ aborts on
 /// some malformed files; the Config fuzzer found three such inputs in ten minutes).
 enum TOMLReader {
+    /// Larger text is refused before reading: a settings file has no business being bigger.
+    static let maximumBytes = 1 << 20
+
     static func read(_ text: String) throws(TOMLSyntaxError) -> [String: JSON] {
+        guard text.utf8.count <= maximumBytes else {
+            throw TOMLSyntaxError(line: 1, column: 1, message: "the file is \(text.utf8.count) bytes; a TOML settings file may hold at most \(maximumBytes) (1 MiB)")
+        }
         var reader = DocumentReader(cursor: TOMLCursor(text))
         try reader.readDocument()
         return reader.root.json.objectValue ?? [:]
@@ -21,8 +27,9 @@ private struct DocumentReader {
     private var section = 0
     /// Sections are numbered; inline tables take numbers of their own so their dotted keys stay theirs.
     private var nextSection = 1
-    /// Arrays and inline tables nest at most this deep; deeper input is refused, not recursed into.
-    private static let maximumDepth = 100
+    /// Arrays and inline tables nest at most this deep, and a key has at most this many dotted parts;
+    /// deeper input is refused, not recursed into (tables nest at most a header's plus a key's parts).
+    static let maximumDepth = 100
 
     init(cursor: TOMLCursor) {
         self.cursor = cursor
@@ -110,6 +117,7 @@ private struct DocumentReader {
             }
             cursor.skipSpaces()
             guard cursor.current == UInt8(ascii: ".") else { return keys }
+            guard keys.count < Self.maximumDepth else { throw cursor.error("a key with more than \(Self.maximumDepth) dotted parts") }
             cursor.advance()
             cursor.skipSpaces()
         }

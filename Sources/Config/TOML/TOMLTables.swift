@@ -45,7 +45,8 @@ final class TOMLTableNode {
     func assign(_ keys: [String], _ value: JSON, section: Int, prefix: [String]) throws(Refusal) {
         var table = self
         for (depth, key) in keys.dropLast().enumerated() {
-            let path = (prefix + keys[...depth]).joined(separator: ".")
+            // Built only for a message: joining on every part would be quadratic in a long key.
+            var path: String { (prefix + keys[...depth]).joined(separator: ".") }
             switch table.entries[key] {
             case nil:
                 let made = TOMLTableNode(origin: .dotted(section: section))
@@ -97,7 +98,11 @@ final class TOMLTableNode {
         let made = TOMLTableNode(origin: .header)
         switch parent.entries[keys[keys.count - 1]] {
         case nil: parent.entries[keys[keys.count - 1]] = .tables([made])
-        case .tables(let tables): parent.entries[keys[keys.count - 1]] = .tables(tables + [made])
+        case .tables:
+            // Taken out first so the array is not shared and grows in place (thousands of [[a]] stay linear).
+            guard case .tables(var tables) = parent.entries.removeValue(forKey: keys[keys.count - 1]) else { break }
+            tables.append(made)
+            parent.entries[keys[keys.count - 1]] = .tables(tables)
         case .table: throw .redefinition(name, why: "it is already a table, not an array of tables")
         case .value: throw .notATable(name)
         }

@@ -5,6 +5,7 @@ import FixpointServer
 import HarnessScript
 import JSONRPC
 import JSONValue
+import Runs
 import Synchronization
 
 // The language server in process (scripts/bench-lsp.sh; docs/performance.md, "Harness and language
@@ -15,7 +16,7 @@ import Synchronization
 final class Editor: Sendable {
     let connection: Connection
     let server: FixpointServer
-    let notifications = Mutex<[String: Int]>([:])
+    let notifications = Counts()
 
     init() async {
         let (serverSide, clientSide) = InMemoryTransport.pair()
@@ -29,7 +30,7 @@ final class Editor: Sendable {
                 case .request(let id, let method, _):
                     connection.reply(to: id, .success(method == "workspace/applyEdit" ? ["applied": false] : .null))
                 case .notification(let method, _):
-                    notifications.withLock { $0[method, default: 0] += 1 }
+                    notifications.counts.withLock { $0[method, default: 0] += 1 }
                 }
             }
         }
@@ -44,7 +45,12 @@ final class Editor: Sendable {
         connection.notify("initialized", [:])
     }
 
-    func count(_ method: String) -> Int { notifications.withLock { $0[method] ?? 0 } }
+    func count(_ method: String) -> Int { notifications.counts.withLock { $0[method] ?? 0 } }
+}
+
+/// Notifications received, by method.
+final class Counts: Sendable {
+    let counts = Mutex<[String: Int]>([:])
 }
 
 func range(_ l1: Int, _ c1: Int, _ l2: Int, _ c2: Int) -> JSON {
@@ -52,9 +58,11 @@ func range(_ l1: Int, _ c1: Int, _ l2: Int, _ c2: Int) -> JSON {
 }
 
 /// A run in progress: a language server whose agent works through a long scripted run (the model
-/// answers at once, so the harness is as busy as it gets), and an open document with a FIXME.
+/// answers after 20 ms, so the harness works through ~30 steps a second, compacting a 32K context as
+/// it goes; the loopback server records every request, so an instant one would fill memory), and an
+/// open document with a FIXME.
 final class BusyServer: Sendable {
-    static let steps = 20_000
+    static let steps = 10_000
     let editor: Editor
     let uri: String
     let folder: String
@@ -62,7 +70,7 @@ final class BusyServer: Sendable {
     init() async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("fixpoint-lsp-bench-\(UUID().uuidString)").path
         try HarnessScript.makeRepository(at: folder)
-        let model = try HarnessScript.server(steps: Self.steps, flavor: .fixpoint, contextSize: 32_768)
+        let model = try HarnessScript.server(steps: Self.steps, flavor: .fixpoint, contextSize: 32_768, answerDelay: 0.02)
         editor = await Editor()
         try await editor.initialize(root: folder, options: [
             "modelUrl": .string(model.baseURL), "testCommand": .string(HarnessScript.testCommand), "maxSteps": .int(Self.steps),
@@ -95,7 +103,7 @@ let busy = Mutex<BusyServer?>(nil)
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark("lsp: codeAction while a run is in progress", configuration: .init(
-        metrics: [.wallClock, .mallocCountTotal], warmupIterations: 10, maxDuration: .seconds(30), maxIterations: 2000,
+        metrics: [.wallClock, .mallocCountTotal], warmupIterations: 10, maxDuration: .seconds(20), maxIterations: 100_000,
         setup: { let server = try await BusyServer(); busy.withLock { $0 = server } }
     )) { benchmark in
         guard let server = busy.withLock({ $0 }) else { throw ScriptError("no server") }

@@ -88,9 +88,12 @@ public enum HarnessScript {
     }
 
     /// A loopback model server for one `steps`-step run (each run needs its own: requests are numbered).
-    public static func server(steps: Int, flavor: Flavor, contextSize: Int = 327_680) throws -> LoopbackServer {
+    /// `answerDelay`: seconds before each chat answer (0: at once).
+    public static func server(steps: Int, flavor: Flavor, contextSize: Int = 327_680, answerDelay: Double = 0) throws -> LoopbackServer {
         try LoopbackServer.chatServer(turns: [], contextSize: contextSize, model: "scripted-model") { request, index in
-            reply(to: request, index: index, steps: steps, flavor: flavor)
+            var answer = reply(to: request, index: index, steps: steps, flavor: flavor)
+            answer.delayBeforeHead = answerDelay
+            return answer
         }
     }
 
