@@ -59,7 +59,7 @@ django() {
     local version=5.1.4 dir="$CACHE/django-5.1.4"
     if [ ! -f "$dir/.git/fixpoint-bench-complete" ]; then
         [ -f "$CACHE/Django-$version.tar.gz" ] || python3 -m pip download -q --no-binary :all: --no-deps "django==$version" -d "$CACHE" >&2
-        rm -rf "$dir" && tar -xzf "$CACHE/Django-$version.tar.gz" -C "$CACHE" && mv "$CACHE/Django-$version" "$dir"
+        rm -rf "$dir" && tar --no-same-owner -xzf "$CACHE/Django-$version.tar.gz" -C "$CACHE" && mv "$CACHE/Django-$version" "$dir"
         commit_all "$dir"
     fi
     echo "$dir"

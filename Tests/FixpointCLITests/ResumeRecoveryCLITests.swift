@@ -100,4 +100,40 @@ import Testing
         #expect(r.code == 0, "\(r.err)")
         #expect(r.err.contains("resuming as a single-trajectory run (heavy = 4 in fixpoint.toml"), "\(r.err)")
     }
+
+    /// A step after which the snapshot's diff cannot be computed (its git index corrupt) saves no
+    /// checkpoint: the last good one, with the edits, stays — not one that says "no change".
+    @Test func aStepWhoseDiffFailsKeepsTheLastGoodCheckpoint() async throws {
+        let dir = try temporaryFolder("fp-cli-resume-diff")
+        let cache = try temporaryFolder("fp-cli-resume-diff-cache")
+        defer {
+            try? FileManager.default.removeItem(atPath: dir)
+            try? FileManager.default.removeItem(atPath: cache)
+        }
+        let setup = "printf 'def add(a, b):\\n    return a - b\\n' > calc.py && "
+            + "printf 'from calc import add\\nassert add(2, 3) == 5\\n' > test_calc.py && "
+            + "git init -q && git add . && git -c user.name=t -c user.email=t@e commit -qm base"
+        _ = try await ChildProcess.shell(setup, in: dir)
+        let env = ["FIXPOINT_CACHE": cache, "FIXPOINT_SNAPSHOT_DIR": ""]
+        let turns = [
+            ResumeCLITests.call("c1", "edit_file", #"{"path":"calc.py","old_text":"return a - b","new_text":"return a + b"}"#),
+            ResumeCLITests.call("c2", "run_command", #"{"command":"printf 'DIRC not an index' > .git/index"}"#),
+        ]
+        let model = try LoopbackServer.chatServer(turns: turns) { _, chatNumber in chatNumber == 2 ? .hang : nil }
+        let journal = cache + "/run.jsonl"
+        var spec = ProcessSpec(executable: CLI.binary, arguments: ["fix", "--repo", dir, "--issue", "add() subtracts", "--test-cmd",
+                                                                   "python3 test_calc.py", "--allow-run-command", "--sandbox", "off",
+                                                                   "--model-url", model.baseURL, "--trajectory", journal])
+        spec.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        let process = try await ChildProcess.launch(spec, logPath: cache + "/killed.log")
+        defer { if process.exitStatus == nil { kill(process.pid, SIGKILL) } }
+        // The third request is sent after step 2 (and its checkpoint, if any) is done.
+        for _ in 0..<600 where model.chatRequests.count < 3 { try await Task.sleep(for: .milliseconds(100)) }
+        try #require(model.chatRequests.count == 3, "the run never reached step 3")
+        kill(process.pid, SIGKILL)
+        _ = await process.waitForExit()
+        let checkpoint = try JSON.parse(Array(FileManager.default.contents(atPath: journal + ".checkpoint") ?? Data()))
+        #expect(checkpoint["step"]?.intValue == 1, "step 2's diff failed: no checkpoint of it")
+        #expect(checkpoint["patch"]?.stringValue?.contains("return a + b") == true, "the edits are kept")
+    }
 }
