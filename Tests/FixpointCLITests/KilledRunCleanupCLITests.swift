@@ -14,10 +14,7 @@ import Testing
             try? FileManager.default.removeItem(atPath: dir)
             try? FileManager.default.removeItem(atPath: cache)
         }
-        let setup = "printf 'def add(a, b):\\n    return a - b\\n' > calc.py && "
-            + "printf 'from calc import add\\nassert add(2, 3) == 5\\n' > test_calc.py && "
-            + "git init -q && git add . && git -c user.name=t -c user.email=t@e commit -qm base"
-        _ = try await ChildProcess.shell(setup, in: dir)
+        try await makeCalcRepository(in: dir)
         let env = ProcessInfo.processInfo.environment.merging(["FIXPOINT_CACHE": cache, "FIXPOINT_SNAPSHOT_DIR": ""]) { $1 }
         let snapshots = cache + "/snapshots"
         func entries() -> Set<String> { Set((try? FileManager.default.contentsOfDirectory(atPath: snapshots)) ?? []) }

@@ -27,10 +27,7 @@ import Testing
             try? FileManager.default.removeItem(atPath: dir)
             try? FileManager.default.removeItem(atPath: cache)
         }
-        let setup = "printf 'def add(a, b):\\n    return a - b\\n' > calc.py && "
-            + "printf 'from calc import add\\nassert add(2, 3) == 5\\n' > test_calc.py && "
-            + "git init -q && git add . && git -c user.name=t -c user.email=t@e commit -qm base"
-        _ = try await ChildProcess.shell(setup, in: dir)
+        try await makeCalcRepository(in: dir)
         let env = ["FIXPOINT_CACHE": cache, "FIXPOINT_SNAPSHOT_DIR": ""]
         let fix = ["fix", "--repo", dir, "--issue", "add() subtracts", "--test-cmd", "python3 test_calc.py"]
 
@@ -103,10 +100,7 @@ import Testing
             try? FileManager.default.removeItem(atPath: dir)
             try? FileManager.default.removeItem(atPath: cache)
         }
-        let setup = "printf 'def add(a, b):\\n    return a - b\\n' > calc.py && "
-            + "printf 'from calc import add\\nassert add(2, 3) == 5\\n' > test_calc.py && "
-            + "git init -q && git add . && git -c user.name=t -c user.email=t@e commit -qm base"
-        _ = try await ChildProcess.shell(setup, in: dir)
+        try await makeCalcRepository(in: dir)
         let env = ["FIXPOINT_CACHE": cache, "FIXPOINT_SNAPSHOT_DIR": ""]
         let script = [
             Self.call("c1", "list_files", "{}"), Self.call("c2", "read_file", #"{"path":"calc.py"}"#),

@@ -110,10 +110,7 @@ import Testing
             try? FileManager.default.removeItem(atPath: dir)
             try? FileManager.default.removeItem(atPath: cache)
         }
-        let setup = "printf 'def add(a, b):\\n    return a - b\\n' > calc.py && "
-            + "printf 'from calc import add\\nassert add(2, 3) == 5\\n' > test_calc.py && "
-            + "git init -q && git add . && git -c user.name=t -c user.email=t@e commit -qm base"
-        _ = try await ChildProcess.shell(setup, in: dir)
+        try await makeCalcRepository(in: dir)
         let env = ["FIXPOINT_CACHE": cache, "FIXPOINT_SNAPSHOT_DIR": ""]
         let turns = [
             ResumeCLITests.call("c1", "edit_file", #"{"path":"calc.py","old_text":"return a - b","new_text":"return a + b"}"#),

@@ -17,10 +17,7 @@ import Testing
             try? FileManager.default.removeItem(atPath: dir)
             try? FileManager.default.removeItem(atPath: cache)
         }
-        let setup = "printf 'def add(a, b):\\n    return a - b\\n' > calc.py && "
-            + "printf 'from calc import add\\nassert add(2, 3) == 5\\n' > test_calc.py && "
-            + "git init -q && git add . && git -c user.name=t -c user.email=t@e commit -qm base"
-        _ = try await ChildProcess.shell(setup, in: dir)
+        try await makeCalcRepository(in: dir)
         // Step 1 edits (wrongly, so the patch is not verified); the request of step 2 hangs.
         let edit = ChatScript(toolCalls: [ToolCall(id: "call_1", name: "edit_file",
                                                    arguments: #"{"path":"calc.py","old_text":"return a - b","new_text":"return a * b"}"#)])
