@@ -27,34 +27,36 @@ let package = Package(
         // FICLONE (reflinks) and copy_file_range for snapshot copies; ioctl is variadic, so C.
         .target(name: "CFileClone"),
 
+        // The one lock type (Locked): a pthread mutex, which ThreadSanitizer understands (docs/architecture.md).
+        .target(name: "Locking", swiftSettings: strict),
         .target(name: "JSONValue", swiftSettings: strict),
-        .target(name: "ChildProcess", dependencies: ["CSpawn"], swiftSettings: strict),
-        .target(name: "JSONRPC", dependencies: ["JSONValue"], swiftSettings: strict),
+        .target(name: "ChildProcess", dependencies: ["Locking", "CSpawn"], swiftSettings: strict),
+        .target(name: "JSONRPC", dependencies: ["Locking", "JSONValue"], swiftSettings: strict),
         .target(name: "LSP", dependencies: ["JSONRPC", "JSONValue"], swiftSettings: strict),
         // Every setting, its default and limits; fixpoint.toml, editor settings and CLI options → one FixRequest.
         .target(name: "Config", dependencies: ["JSONValue"], swiftSettings: strict),
-        .target(name: "Git", dependencies: ["CGit2", "CFileClone", "Config"], swiftSettings: strict),
+        .target(name: "Git", dependencies: ["Locking", "CGit2", "CFileClone", "Config"], swiftSettings: strict),
         // Running a command confined: bubblewrap, resource limits, environment allowlist, redaction.
-        .target(name: "Sandbox", dependencies: ["ChildProcess"], swiftSettings: strict),
-        .target(name: "ModelClient", dependencies: ["CCurl", "CCurlShim", "JSONValue"], swiftSettings: strict),
+        .target(name: "Sandbox", dependencies: ["Locking", "ChildProcess"], swiftSettings: strict),
+        .target(name: "ModelClient", dependencies: ["Locking", "CCurl", "CCurlShim", "JSONValue"], swiftSettings: strict),
         // The embedded llama-server (find, start, health, stop) and the model catalogue, apart from the HTTP client.
         .target(name: "ModelRuntime", dependencies: ["Config", "ModelClient", "ChildProcess"], swiftSettings: strict),
         // Loopback HTTP/1.1 server for tests: scripted model replies and injected faults. Not in any product.
-        .target(name: "ModelTestSupport", dependencies: ["JSONValue", "ModelClient"], swiftSettings: strict),
+        .target(name: "ModelTestSupport", dependencies: ["Locking", "JSONValue", "ModelClient"], swiftSettings: strict),
         // A Swift Testing trait: a suite whose tests block runs them off the cooperative pool (tests only).
         .target(name: "BlockingTestSupport", dependencies: ["Git"], swiftSettings: strict),
-        .target(name: "Agent", dependencies: ["Config", "Git", "Sandbox", "ModelClient", "ModelRuntime", "ChildProcess", "JSONValue"], swiftSettings: strict),
+        .target(name: "Agent", dependencies: ["Locking", "Config", "Git", "Sandbox", "ModelClient", "ModelRuntime", "ChildProcess", "JSONValue"], swiftSettings: strict),
         // The run service every face uses: start, events, cancel, apply. Knows no protocol.
-        .target(name: "Runs", dependencies: ["Agent", "Config", "Git"], swiftSettings: strict),
+        .target(name: "Runs", dependencies: ["Locking", "Agent", "Config", "Git"], swiftSettings: strict),
         .target(name: "FixpointServer", dependencies: ["Config", "LSP", "JSONRPC", "Agent", "Git", "Runs", "Sandbox"], swiftSettings: strict),
         // The Agent Client Protocol face (`fixpoint acp`): sessions, prompt turns, tool-call updates.
-        .target(name: "ACPServer", dependencies: ["Config", "JSONRPC", "JSONValue", "Agent", "Git", "Runs"], swiftSettings: strict),
+        .target(name: "ACPServer", dependencies: ["Locking", "Config", "JSONRPC", "JSONValue", "Agent", "Git", "Runs"], swiftSettings: strict),
         // Task sets in SWE-bench's format, independent judging, and the reports (JSON, JUnit, HTML).
-        .target(name: "Eval", dependencies: ["Agent", "Config", "ChildProcess", "JSONValue"], swiftSettings: strict),
+        .target(name: "Eval", dependencies: ["Locking", "Agent", "Config", "ChildProcess", "JSONValue"], swiftSettings: strict),
         .executableTarget(
             name: "fixpoint",
             dependencies: [
-                "FixpointServer", "ACPServer", "Runs", "Agent", "Config", "Eval", "ModelClient", "ModelRuntime", "Git", "ChildProcess", "Sandbox",
+                "Locking", "FixpointServer", "ACPServer", "Runs", "Agent", "Config", "Eval", "ModelClient", "ModelRuntime", "Git", "ChildProcess", "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -80,16 +82,16 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "JSONValue"], swiftSettings: strict),
         .testTarget(name: "GitTests", dependencies: ["Git", "BlockingTestSupport"], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "ChildProcess", "BlockingTestSupport"], swiftSettings: strict),
-        .testTarget(name: "ModelClientTests", dependencies: ["ModelClient", "ModelTestSupport", "JSONValue", "ChildProcess"], swiftSettings: strict),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Config", "Git", "Sandbox", "ModelClient", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
-        .testTarget(name: "RunsTests", dependencies: ["Runs", "Agent"], swiftSettings: strict),
-        .testTarget(name: "ACPServerTests", dependencies: ["ACPServer", "FixpointServer", "Runs", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
-        .testTarget(name: "FixpointServerTests", dependencies: ["FixpointServer", "Runs", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
+        .testTarget(name: "ModelClientTests", dependencies: ["Locking", "ModelClient", "ModelTestSupport", "JSONValue", "ChildProcess"], swiftSettings: strict),
+        .testTarget(name: "AgentTests", dependencies: ["Locking", "Agent", "Config", "Git", "Sandbox", "ModelClient", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
+        .testTarget(name: "RunsTests", dependencies: ["Locking", "Runs", "Agent"], swiftSettings: strict),
+        .testTarget(name: "ACPServerTests", dependencies: ["Locking", "ACPServer", "FixpointServer", "Runs", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
+        .testTarget(name: "FixpointServerTests", dependencies: ["Locking", "FixpointServer", "Runs", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "JSONValue"], swiftSettings: strict),
         .testTarget(name: "FixpointCLITests", dependencies: ["fixpoint", "ChildProcess", "ModelClient", "ModelRuntime", "ModelTestSupport", "JSONValue"], swiftSettings: strict),
         // Real llama-server and real models: skipped with a note where the runtime is not installed,
         // failing instead when FIXPOINT_REQUIRE_MODEL=1 (CI).
-        .testTarget(name: "IntegrationTests", dependencies: ["ModelClient", "ModelRuntime", "Agent", "ChildProcess", "JSONValue", "fixpoint"], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["Locking", "ModelClient", "ModelRuntime", "Agent", "ChildProcess", "JSONValue", "fixpoint"], swiftSettings: strict),
     ]
 )
 

@@ -2,7 +2,7 @@ import Agent
 import JSONRPC
 import JSONValue
 import Runs
-import Synchronization
+import Locking
 
 /// Turns one prompt turn's agent events into `session/update` notifications: the plan, a `tool_call`
 /// and its `tool_call_update`s for every tool the agent runs (and for Fixpoint's own test runs),
@@ -13,7 +13,7 @@ final class TurnUpdates: Sendable {
     /// The repository root: tool paths are relative to it, ACP paths are absolute.
     let repository: String
     let mode: SessionMode
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private struct State {
         var phase: PlanPhase?

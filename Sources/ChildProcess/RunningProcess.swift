@@ -1,6 +1,6 @@
 import CSpawn
 import Foundation
-import Synchronization
+import Locking
 
 #if canImport(Glibc)
 import Glibc
@@ -11,7 +11,7 @@ import Glibc
 public final class RunningProcess: Sendable {
     public let pid: Int32
     public let logPath: String
-    private let state = Mutex<State>(State())
+    private let state = Locked<State>(State())
 
     private struct State {
         var status: ExitStatus?

@@ -1,7 +1,7 @@
 import Agent
 import Config
 import Foundation
-import Synchronization
+import Locking
 
 /// How an evaluation runs: the same settings a `fix` run takes, applied to every task.
 public struct EvalSettings: Sendable {
@@ -60,7 +60,7 @@ public enum EvalRunner {
 
     static func runTask(_ task: EvalTask, with eval: EvalSettings, onProgress: @escaping @Sendable (EvalProgress) -> Void) async -> TaskResult {
         let started = Date()
-        let log = Mutex<[String]>([])
+        let log = Locked<[String]>([])
         func failed(_ failure: TaskFailure) -> TaskResult {
             TaskResult(instanceID: task.instanceID, status: .error, endReason: .error, judgement: .unresolved(failure.message),
                        patch: "", steps: 0, toolCalls: 0, promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0,

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// One bounded pool of threads for blocking work — libgit2 calls, copying and deleting file trees,
 /// the tools' file reads — so Swift's cooperative pool (one thread per core: two here) never waits on
@@ -20,7 +20,7 @@ public final class BlockingExecutor: TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [@Sendable () -> Void] = []
     /// The pool's threads, for `isCurrent`.
-    private let workers = Mutex<Set<pthread_t>>([])
+    private let workers = Locked<Set<pthread_t>>([])
 
     public init(threadCount: Int, name: String) {
         self.threadCount = max(1, threadCount)

@@ -1,12 +1,12 @@
 import CGit2
-import Synchronization
+import Locking
 
 /// An open libgit2 repository. libgit2 objects may be used from one thread at a time, so every use
 /// of the handle goes through `withHandle`, which holds `handle`'s lock for the duration.
 /// All calls block (disk I/O); call them from a dedicated thread, not from Swift's cooperative pool.
 public final class Repository: Sendable {
     /// Must only be touched inside `handle.withLock`.
-    private let handle: Mutex<OpaquePointer>
+    private let handle: Locked<OpaquePointer>
     /// Absolute path of the working directory, without a trailing slash; nil for a bare repository.
     public let workdir: String?
     /// Absolute path of the `.git` directory, without a trailing slash.
@@ -15,7 +15,7 @@ public final class Repository: Sendable {
     private init(pointer: sending OpaquePointer) {
         self.workdir = git_repository_workdir(pointer).map { String(cString: $0).trimmingTrailingSlash }
         self.gitDirectory = String(cString: git_repository_path(pointer)).trimmingTrailingSlash
-        self.handle = Mutex(pointer)
+        self.handle = Locked(pointer)
     }
 
     deinit {

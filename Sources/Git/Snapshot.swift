@@ -1,5 +1,6 @@
 import CGit2
 import Foundation
+import Locking
 import Synchronization
 
 /// An isolated working copy of a user's project for one agent run.
@@ -30,7 +31,7 @@ public final class Snapshot: Sendable {
     /// How this snapshot's working files got their bytes (for a fork: how many were cloned from the
     /// parent's untouched files and how many written from objects).
     public let copyCounts: CopyCounts
-    private let removed = Mutex(false)
+    private let removed = Locked(false)
 
     init(directory: String, sourceRepository: String, root: String, baseCommit: String, repository: Repository,
          userStateOverrides: [String: String?], objectStore: String, copyCounts: CopyCounts) {

@@ -1,11 +1,12 @@
 import Config
 import Foundation
+import Locking
 import Synchronization
 
 /// Where snapshots live, which of them this process owns, and cleaning up after crashed runs.
 enum SnapshotRegistry {
     /// Snapshot folders owned by live `Snapshot` objects of this process.
-    private static let live = Mutex<Set<String>>([])
+    private static let live = Locked<Set<String>>([])
 
     static var defaultRoot: String { FixpointPaths.snapshots }
 
@@ -26,7 +27,7 @@ enum SnapshotRegistry {
     }
 
     /// How many live snapshots use each object store (`ObjectStore`).
-    private static let storeUsers = Mutex<[String: Int]>([:])
+    private static let storeUsers = Locked<[String: Int]>([:])
 
     /// Creates an object store `<root>/<uuid>.objects` (with its owner record, like a snapshot, so
     /// `removeStale` treats it alike) with one user.

@@ -1,11 +1,11 @@
-import Synchronization
+import Locking
 
 /// One end of an in-process byte pipe, for tests: what one end writes, the other end reads.
 public final class InMemoryTransport: ByteTransport {
     public let input: AsyncStream<[UInt8]>
     private let inputContinuation: AsyncStream<[UInt8]>.Continuation
     /// The peer's input; nil once closed.
-    private let peer = Mutex<AsyncStream<[UInt8]>.Continuation?>(nil)
+    private let peer = Locked<AsyncStream<[UInt8]>.Continuation?>(nil)
 
     private init() {
         (input, inputContinuation) = AsyncStream.makeStream(of: [UInt8].self)

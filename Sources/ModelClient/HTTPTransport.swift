@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 struct HTTPHeader: Sendable, Hashable {
     var name: String  // lowercased
@@ -20,7 +20,7 @@ private struct ConnectionHandoff: @unchecked Sendable {
 
 /// Keeps a few idle connections (easy+multi pairs) so consecutive requests reuse TCP/TLS sessions.
 final class ConnectionPool: Sendable {
-    private let idle = Mutex<[ConnectionHandoff]>([])
+    private let idle = Locked<[ConnectionHandoff]>([])
     let capacity: Int
 
     init(capacity: Int) { self.capacity = max(0, capacity) }

@@ -1,4 +1,5 @@
 import Foundation
+import Locking
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -28,7 +29,7 @@ public final class LoopbackServer: Sendable {
     /// A pipe whose write end `stop()` closes, waking the accept thread's poll.
     private let wakeRead: Int32
     private let wakeWrite: Int32
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let stopped = Atomic<Bool>(false)
     private let handler: @Sendable (RecordedRequest, Int) -> ScriptedReply
 

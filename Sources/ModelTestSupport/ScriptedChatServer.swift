@@ -1,6 +1,6 @@
 import JSONValue
 import ModelClient
-import Synchronization
+import Locking
 
 extension LoopbackServer {
     /// A fake OpenAI-compatible model server for agent tests. Chat requests get `turns` in order
@@ -13,7 +13,7 @@ extension LoopbackServer {
         turns: [ChatScript], contextSize: Int = 32768, slots: Int = 1, model: String = "scripted-model",
         fault: (@Sendable (RecordedRequest, Int) -> ScriptedReply?)? = nil
     ) throws -> LoopbackServer {
-        let counters = Mutex((chatRequests: 0, turnsUsed: 0))
+        let counters = Locked((chatRequests: 0, turnsUsed: 0))
         return try LoopbackServer { request, _ in
             switch request.path {
             case "/health":

@@ -1,7 +1,7 @@
 import Agent
 import Foundation
 import Git
-import Synchronization
+import Locking
 
 /// Where a run's agent events go. Called from the agent's threads, in order.
 public typealias EventSink = @Sendable (AgentEvent) -> Void
@@ -17,7 +17,7 @@ public final class RunService: Sendable {
     private let runner: FixRunner
     /// Finished runs kept for a later apply: their whole-file texts can be large.
     public let finishedKept: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     struct State {
         var active: [RunID: ActiveRun] = [:]

@@ -1,6 +1,6 @@
 import ChildProcess
 import Foundation
-import Synchronization
+import Locking
 
 /// Whether bubblewrap can confine a command on this machine, found by running it once the way a real
 /// run does (user, PID and network namespaces, a fresh /proc) and remembered per executable.
@@ -14,9 +14,9 @@ public enum Bubblewrap {
     /// The environment variable that names the bwrap executable (also the fault-injection point in tests).
     public static let pathVariable = "FIXPOINT_BWRAP"
 
-    private static let cache = Mutex<[String: Availability]>([:])
+    private static let cache = Locked<[String: Availability]>([:])
     /// Executables that work only without the options bubblewrap 0.8 added.
-    private static let legacyPaths = Mutex<Set<String>>([])
+    private static let legacyPaths = Locked<Set<String>>([])
 
     /// Whether `path` needs the arguments of bubblewrap before 0.8 (known after `probe`).
     static func isLegacy(_ path: String) -> Bool { legacyPaths.withLock { $0.contains(path) } }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// The one redaction point: every text Fixpoint writes (journal, report, logs) or sends (to the model,
 /// to an editor) passes through `Redaction.redact`, which replaces the values of secret-named
@@ -9,7 +9,7 @@ public enum Redaction {
     /// Shorter values can't be told apart from ordinary text (`1`, `true`), so they are not treated as secrets.
     public static let minimumLength = 6
 
-    private static let registered = Mutex<[String]>(secretValues(in: ProcessInfo.processInfo.environment))
+    private static let registered = Locked<[String]>(secretValues(in: ProcessInfo.processInfo.environment))
 
     /// Adds a secret read from somewhere other than a secret-named variable (an API key from `--api-key-env`).
     public static func register(_ secret: String) {

@@ -1,13 +1,13 @@
 import Eval
 import Foundation
-import Synchronization
+import Locking
 
 /// The live view of an evaluation on stderr: a progress bar with the running tasks on a terminal,
 /// one line per finished task otherwise.
 final class EvalProgressPrinter: Sendable {
     private let total: Int
     private let live = stderrIsTerminal
-    private let state = Mutex<State>(State())
+    private let state = Locked<State>(State())
 
     private struct State {
         var done = 0

@@ -1,7 +1,7 @@
 import Agent
 import Foundation
 import JSONValue
-import Synchronization
+import Locking
 
 /// Shows a run as it goes: a live status line on a terminal, plain lines otherwise, or one JSON
 /// event per line on stdout with --json-events (for CI).
@@ -9,7 +9,7 @@ final class ProgressPrinter: Sendable {
     private let jsonEvents: Bool
     private let live: Bool
     private let maxSteps: Int
-    private let state = Mutex<State>(State())
+    private let state = Locked<State>(State())
 
     private struct State {
         var lastTool = "-"

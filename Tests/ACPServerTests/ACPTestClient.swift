@@ -5,7 +5,7 @@ import Foundation
 import JSONRPC
 import JSONValue
 import Runs
-import Synchronization
+import Locking
 import Testing
 @testable import ACPServer
 
@@ -143,7 +143,7 @@ final class ACPTestClient: Sendable {
 }
 
 final class Inbox: Sendable {
-    let items = Mutex<[Connection.Incoming]>([])
+    let items = Locked<[Connection.Incoming]>([])
 }
 
 /// A git repository in a temporary folder, removed at deinit.

@@ -3,7 +3,7 @@ import Foundation
 import JSONValue
 import ModelClient
 import ModelTestSupport
-import Synchronization
+import Locking
 import Testing
 
 /// The agent over the real model client and a loopback model server: server faults are retried by
@@ -51,7 +51,7 @@ import Testing
         defer { server.stop() }
         var opts = RunOptions()
         opts.actionMode = .native
-        let started = Mutex<String?>(nil)
+        let started = Locked<String?>(nil)
         _ = await Fixer.run(fixRequest(repo), model: Self.remote(server), options: opts) { event in
             if event.kind == .started { started.withLock { $0 = event.summary } }
         }

@@ -3,7 +3,7 @@ import ChildProcess
 import Foundation
 import JSONValue
 import ModelClient
-import Synchronization
+import Locking
 import Testing
 
 /// A real git repository in a temp folder, made with the git CLI (the code under test uses libgit2).
@@ -55,7 +55,7 @@ struct TempRepo {
 final class ScriptedModel: ChatModel {
     typealias Script = @Sendable (_ call: Int, _ request: ChatRequest) async throws(ModelError) -> ChatResponse
     private let script: Script
-    private let recorded = Mutex<[ChatRequest]>([])
+    private let recorded = Locked<[ChatRequest]>([])
 
     init(_ script: @escaping Script) { self.script = script }
 

@@ -3,7 +3,7 @@ import Git
 import JSONValue
 import ModelClient
 import Sandbox
-import Synchronization
+import Locking
 import Testing
 
 @testable import Agent
@@ -43,7 +43,7 @@ func stageSettings(mode: ActionMode = .native, contextSize: Int = 16_384, testsF
 
     @Test func acceptsEverySubmitWhenTheTestsPassedBefore() async {
         var policy = SubmitPolicy(testsFailedBefore: false)
-        let asked = Mutex(false)
+        let asked = Locked(false)
         #expect(await policy.review { asked.withLock { $0 = true }; return [] } == nil)
         #expect(!asked.withLock { $0 }, "the changed files are not even listed")
     }
@@ -225,7 +225,7 @@ func stageSettings(mode: ActionMode = .native, contextSize: Int = 16_384, testsF
 
 @Suite struct TrajectoryTelemetryTests {
     @Test func reportEventsShowAsProgressExceptCompactions() throws {
-        let shown = Mutex<[AgentEvent.Kind]>([])
+        let shown = Locked<[AgentEvent.Kind]>([])
         let telemetry = TrajectoryTelemetry(trajectory: 0, maxSteps: 5, journal: try TrajectoryJournal(path: nil)) { event in
             shown.withLock { $0.append(event.kind) }
         }

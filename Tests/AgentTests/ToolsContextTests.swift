@@ -1,5 +1,5 @@
 import JSONValue
-import Synchronization
+import Locking
 import Testing
 
 @testable import Agent
@@ -7,7 +7,7 @@ import Testing
 /// The thin tools forward to the loop's closures; these check what goes in and what comes back.
 @Suite struct ToolsContextTests {
     final class Calls: Sendable {
-        let seen = Mutex<[String]>([])
+        let seen = Locked<[String]>([])
         func record(_ s: String) { seen.withLock { $0.append(s) } }
         var all: [String] { seen.withLock { $0 } }
     }

@@ -2,7 +2,7 @@ import Agent
 import Foundation
 import JSONRPC
 import JSONValue
-import Synchronization
+import Locking
 import Testing
 @testable import FixpointServer
 import Runs
@@ -155,18 +155,18 @@ enum ScriptedRunner {
 }
 
 final class Inbox: Sendable {
-    let items = Mutex<[Connection.Incoming]>([])
+    let items = Locked<[Connection.Incoming]>([])
 }
 
 /// The requests a scripted runner was given.
 final class Recorder: Sendable {
-    let calls = Mutex<[(FixRequest, ModelSelection)]>([])
+    let calls = Locked<[(FixRequest, ModelSelection)]>([])
     var requests: [FixRequest] { calls.withLock { $0.map(\.0) } }
     var models: [ModelSelection] { calls.withLock { $0.map(\.1) } }
 }
 
 final class Gate: Sendable {
-    private let state = Mutex(false)
+    private let state = Locked(false)
     var isOpen: Bool { state.withLock { $0 } }
     func open() { state.withLock { $0 = true } }
 }

@@ -3,7 +3,7 @@ import ChildProcess
 import Foundation
 import ModelClient
 import ModelRuntime
-import Synchronization
+import Locking
 import Testing
 
 /// A real llama-server with several slots (`-c 8192 -np 4`): `/props` reports the per-slot context,
@@ -33,7 +33,7 @@ struct MultiSlotContextTests {
             try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: repo) }
             _ = try await ChildProcess.shell("git init -q && echo x > a && git add a && git -c user.name=t -c user.email=t@e commit -qm a", in: repo)
-            let started = Mutex<String?>(nil)
+            let started = Locked<String?>(nil)
             let outcome = await Fixer.run(FixRequest(repository: repo, issue: "x", testCommand: "no-such-test-command-fixpoint"),
                                           model: .remote(baseURL: server.baseURL, model: nil)) { event in
                 if event.kind == .started { started.withLock { $0 = event.summary } }

@@ -145,7 +145,7 @@ import Testing
         let script = ChatScript(content: "abcdefghij", pieceSize: 1)
         let payloads = script.chunks().map { $0.serialized() }
         let server = try LoopbackServer(replies: [.sse(payloads, chunkSize: 24, pause: 0.001).withPauseBeforeEnd(0.5)])
-        let firstDelta = Mutex<ContinuousClock.Instant?>(nil)
+        let firstDelta = Locked<ContinuousClock.Instant?>(nil)
         let start = ContinuousClock.now
         let r = try await client(server).complete(request()) { _ in
             firstDelta.withLock { if $0 == nil { $0 = .now } }
@@ -187,7 +187,7 @@ import Testing
     }
 }
 
-import Synchronization
+import Locking
 
 extension ScriptedReply {
     /// Adds a pause before the final part (the end of the body).

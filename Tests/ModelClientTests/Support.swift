@@ -28,7 +28,7 @@ func request(_ text: String = "Fix the bug", stream: Bool = true, tools: [ToolDe
 
 /// Collects stream deltas from the client's callback thread.
 final class DeltaLog: Sendable {
-    private let items = Mutex<[StreamDelta]>([])
+    private let items = Locked<[StreamDelta]>([])
     func append(_ d: StreamDelta) { items.withLock { $0.append(d) } }
     var all: [StreamDelta] { items.withLock { $0 } }
     var text: String {
@@ -36,7 +36,7 @@ final class DeltaLog: Sendable {
     }
 }
 
-import Synchronization
+import Locking
 import Testing
 
 /// Runs `body` expecting a ModelError; returns it (nil when it unexpectedly succeeded).

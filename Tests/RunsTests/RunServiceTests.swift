@@ -1,6 +1,6 @@
 import Agent
 import Foundation
-import Synchronization
+import Locking
 import Testing
 @testable import Runs
 
@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func eventsGoWherePrepareSays() async throws {
-        let seen = Mutex<[String]>([])
+        let seen = Locked<[String]>([])
         let service = RunService(runner: Scripted.finishing(Scripted.outcome(changes: [])))
         let handle = try service.start(FixPlan(request: FixRequest(repository: "/repo", issue: "x", testCommand: "true"), model: .embedded())) { id in
             seen.withLock { $0.append("prepare \(id)") }

@@ -1,12 +1,12 @@
 import Foundation
 import JSONValue
 import Sandbox
-import Synchronization
+import Locking
 
 /// The run's journal: one `JournalRecord` per line (JSONL), written and flushed as the run goes, so a
 /// crash leaves a readable record. Every line passes the redaction point (`Redaction`): no API keys or secret values.
 public final class TrajectoryJournal: Sendable {
-    private let handle: Mutex<FileHandle?>
+    private let handle: Locked<FileHandle?>
     private let start = Date()
 
     /// Where it is written; nil for a journal that records nothing.
@@ -17,14 +17,14 @@ public final class TrajectoryJournal: Sendable {
     /// first, so the journal stays whole records only.
     public init(path: String?, append: Bool = false) throws {
         self.path = path
-        guard let path else { handle = Mutex(nil); return }
+        guard let path else { handle = Locked(nil); return }
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         if append, let h = FileHandle(forWritingAtPath: path) {
             try Self.lock(h, path: path)
             try h.truncate(atOffset: Self.wholeLinesLength(of: path))
             try h.seekToEnd()
-            handle = Mutex(h)
+            handle = Locked(h)
             return
         }
         if let h = FileHandle(forWritingAtPath: path) {  // an existing file: only if no live run writes it
@@ -32,7 +32,7 @@ public final class TrajectoryJournal: Sendable {
             try h.truncate(atOffset: 0)
             // A new run: the previous run's checkpoint must not make this one look resumable.
             _ = unlink(CheckpointWriter.path(forJournal: path))
-            handle = Mutex(h)
+            handle = Locked(h)
             return
         }
         guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
@@ -40,7 +40,7 @@ public final class TrajectoryJournal: Sendable {
         }
         try Self.lock(h, path: path)
         _ = unlink(CheckpointWriter.path(forJournal: path))  // one left beside a journal since deleted
-        handle = Mutex(h)
+        handle = Locked(h)
     }
 
     /// The run writing a journal holds an exclusive lock on it for as long as its process lives (the

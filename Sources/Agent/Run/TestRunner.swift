@@ -1,6 +1,6 @@
 import Foundation
 import Sandbox
-import Synchronization
+import Locking
 
 /// Runs the configured test command (or any shell command) in a snapshot, confined by the run's
 /// sandbox, with a timeout that kills the whole tree, and condenses the output for the model.
@@ -46,7 +46,7 @@ enum TestRunner {
 
 /// Hands the latest test run from the tool closure (Sendable) back to the loop.
 final class LatestTestRun: Sendable {
-    private let value = Mutex<TestRunner.Result?>(nil)
+    private let value = Locked<TestRunner.Result?>(nil)
     func store(_ run: TestRunner.Result) { value.withLock { $0 = run } }
     func take() -> TestRunner.Result? { value.withLock { v in defer { v = nil }; return v } }
 }
