@@ -75,6 +75,7 @@ let package = Package(
         .executableTarget(name: "ModelBench", dependencies: ["ModelClient", "ModelRuntime", "ChildProcess", "JSONValue"],
                           path: "Benchmarks/ModelBench", swiftSettings: strict),
 
+        .testTarget(name: "LockingTests", dependencies: ["Locking"], swiftSettings: strict),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], swiftSettings: strict),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"], swiftSettings: strict),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: strict),
