@@ -20,6 +20,9 @@ struct TimedOut: Error, CustomStringConvertible {
 final class ACPTestClient: Sendable {
     let connection: Connection
     let transport: InMemoryTransport
+    /// The server's end, closed at deinit with the client's: each connection's read loop then ends, and
+    /// the server, its runs and both connections are freed (AddressSanitizer reported them as leaks).
+    private let serverSide: InMemoryTransport
     let serverTask: Task<Int32, Never>
     let runs: RunService
     let inbox = Inbox()
@@ -30,6 +33,7 @@ final class ACPTestClient: Sendable {
     ) async {
         let (serverSide, clientSide) = InMemoryTransport.pair()
         transport = clientSide
+        self.serverSide = serverSide
         self.runs = runs
         let server = ACPServer(connection: Connection(transport: serverSide, framing: .newlineDelimited), runs: runs, settings: settings)
         serverTask = Task { await server.serve() }
@@ -41,6 +45,11 @@ final class ACPTestClient: Sendable {
                 if case .request(let id, let method, let params) = message { connection.reply(to: id, answer(method, params)) }
             }
         }
+    }
+
+    deinit {
+        transport.close()
+        serverSide.close()
     }
 
     /// What `fixpoint acp --test-cmd … --model-url …` would give.

@@ -46,6 +46,7 @@ import Testing
         #expect(report["status"] == "verified", "\(report)")
         clientSide.close()
         _ = await serving.value
+        serverSide.close()  // ends the client's read loop, so nothing is left running (or leaked)
         return report["patch"]?.stringValue ?? ""
     }
 

@@ -18,6 +18,9 @@ struct TimedOut: Error, CustomStringConvertible {
 final class TestClient: Sendable {
     let connection: Connection
     let transport: InMemoryTransport
+    /// The server's end, closed at deinit with the client's: each connection's read loop then ends, and
+    /// the server, its runs and both connections are freed (AddressSanitizer reported them as leaks).
+    private let serverSide: InMemoryTransport
     let server: FixpointServer
     let serverTask: Task<Int32, Never>
     /// Everything the server sent, in order; requests are recorded before they are answered.
@@ -30,6 +33,7 @@ final class TestClient: Sendable {
     ) async {
         let (serverSide, clientSide) = InMemoryTransport.pair()
         transport = clientSide
+        self.serverSide = serverSide
         self.answer = answer
         let server = FixpointServer(connection: Connection(transport: serverSide), runner: runner)
         self.server = server
@@ -42,6 +46,11 @@ final class TestClient: Sendable {
                 if case .request(let id, let method, let params) = message { connection.reply(to: id, answer(method, params)) }
             }
         }
+    }
+
+    deinit {
+        transport.close()
+        serverSide.close()
     }
 
     /// A request with a timeout, so a server that never answers fails the test instead of hanging it
