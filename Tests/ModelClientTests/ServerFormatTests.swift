@@ -153,7 +153,8 @@ import Testing
         let server = try LoopbackServer(replies: [reply])
         defer { server.stop() }
         let seenBeforeTheRest = Mutex<String?>(nil)
-        let r = try await client(server).complete(request()) { delta in
+        // No retry: a client that timed out waiting and asked again would pass the gate the second time.
+        let r = try await client(server) { $0.maxRetries = 0 }.complete(request()) { delta in
             guard case .content(let text) = delta else { return }
             seenBeforeTheRest.withLock { if $0 == nil { $0 = text } }
             gate.open()
@@ -161,6 +162,7 @@ import Testing
         #expect(r.message.content == "abcdefghij")
         #expect(!gate.gaveUp, "no delta reached the callback while the server held the rest of the answer")
         #expect(seenBeforeTheRest.withLock { $0 } == "a")
+        #expect(server.requests.count == 1)
     }
 
     /// Some proxies and servers ignore `stream: true` and answer one JSON body: that works too.
