@@ -74,8 +74,10 @@ import Testing
         let marker = temporaryPath("fp-started")
         defer { try? FileManager.default.removeItem(atPath: marker) }
         let script = "trap 'echo TERM' TERM; touch \(marker); while :; do sleep 0.05; done"
+        var spec = ProcessSpec.shell(script)
+        spec.timeout = 60  // a hang guard: should the cancel be lost, the timeout ends it (and `cancelled` is false)
         // 3 s of grace, so the shell runs its trap even when the machine is busy.
-        let task = Task { try await ChildProcess.run(.shell(script), killGrace: 3) }
+        let task = Task { [spec] in try await ChildProcess.run(spec, killGrace: 3) }
         try await waitUntil("the child to start") { FileManager.default.fileExists(atPath: marker) }
         task.cancel()
         let r = try await task.value
