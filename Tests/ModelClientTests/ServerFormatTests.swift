@@ -154,7 +154,9 @@ import Testing
         defer { server.stop() }
         let seenBeforeTheRest = Mutex<String?>(nil)
         // No retry: a client that timed out waiting and asked again would pass the gate the second time.
-        let r = try await client(server) { $0.maxRetries = 0 }.complete(request()) { delta in
+        // The idle timeout is past the gate's 30 s: the server's silence waits on this test's callback,
+        // which a loaded machine can delay for seconds (measured: over 5 s with ~480 tests at load 21).
+        let r = try await client(server) { $0.maxRetries = 0; $0.idleTimeout = 60 }.complete(request()) { delta in
             guard case .content(let text) = delta else { return }
             seenBeforeTheRest.withLock { if $0 == nil { $0 = text } }
             gate.open()
