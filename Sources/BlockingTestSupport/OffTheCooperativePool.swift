@@ -11,10 +11,7 @@ import Testing
 ///
 ///     @Suite(.offTheCooperativePool) struct SnapshotTests { ... }
 public struct OffTheCooperativePool: TestTrait, SuiteTrait, TestScoping {
-    /// 16 threads, not 4: the bodies here mostly wait (waitpid on git, the disk), and the pool runs jobs
-    /// in arrival order, so with 4 a test's 5 ms continuation queued behind minutes of other suites'
-    /// git CLI fixtures on a loaded machine (measured: a dozen GitTests finishing together after 115 s).
-    static let executor = BlockingExecutor(threadCount: 16, name: "fp-tests")
+    static let executor = BlockingExecutor(threadCount: 4, name: "fp-tests")
 
     public var isRecursive: Bool { true }
 
