@@ -41,6 +41,27 @@ func stageSettings(mode: ActionMode = .native, contextSize: Int = 16_384, testsF
         #expect(await passing.review { ["calc.py"] } == nil)
     }
 
+    @Test func testsAnUntestedEditBeforeAcceptingItsSubmitTwiceAtMost() {
+        var policy = SubmitPolicy(testsFailedBefore: true)
+        #expect(!policy.wantsTestsBeforeSubmit(), "no edit yet")
+        policy.noteEdit()
+        #expect(policy.wantsTestsBeforeSubmit())
+        policy.noteTests(exitCode: 1)
+        #expect(!policy.wantsTestsBeforeSubmit(), "tested since the edit")
+        policy.noteEdit()
+        #expect(policy.wantsTestsBeforeSubmit())
+        policy.noteTests(exitCode: 1)
+        policy.noteEdit()
+        #expect(!policy.wantsTestsBeforeSubmit(), "at most twice per trajectory")
+
+        var passedBefore = SubmitPolicy(testsFailedBefore: false)
+        passedBefore.noteEdit()
+        #expect(!passedBefore.wantsTestsBeforeSubmit())
+        let objection = SubmitObjection.testsFailingAtSubmit(exitCode: 1, output: "FAILED t.py::test_x")
+        #expect(objection.message.contains("FAILED t.py::test_x"))
+        #expect(!objection.message.contains("only if you really cannot"))
+    }
+
     @Test func acceptsEverySubmitWhenTheTestsPassedBefore() async {
         var policy = SubmitPolicy(testsFailedBefore: false)
         let asked = Mutex(false)

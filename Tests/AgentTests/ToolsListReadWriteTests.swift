@@ -170,6 +170,22 @@ import Testing
         #expect(try f.read("win.bat") == "@echo off\r\necho bye\r\n")
     }
 
+    @Test func refusesARewriteThatDropsMostOfALongFile() async throws {
+        let f = try ToolsFixture()
+        defer { f.remove() }
+        let module = (1...40).map { "line_\($0) = \($0)" }.joined(separator: "\n") + "\n"
+        try f.write("mod.py", module)
+        let refusal = await f.failure("write_file", ["path": "mod.py", "content": "def fixed():\n    return 1\n"])
+        #expect(refusal?.contains("replace all 40 lines of mod.py with 2") == true)
+        #expect(refusal?.contains("use edit_file") == true)
+        #expect(try f.read("mod.py") == module, "nothing written")
+        // Keeping most of it is a rewrite, not a loss; a short file may be replaced outright.
+        let kept = (1...30).map { "line_\($0) = \($0)" }.joined(separator: "\n") + "\n"
+        #expect(try await f.call("write_file", ["path": "mod.py", "content": kept]).hasPrefix("Replaced mod.py (30 lines"))
+        try f.write("short.py", "a = 1\nb = 2\n")
+        #expect(try await f.call("write_file", ["path": "short.py", "content": "c = 3\n"]).hasPrefix("Replaced short.py (1 line"))
+    }
+
     @Test func refusals() async throws {
         let f = try ToolsFixture()
         defer { f.remove() }

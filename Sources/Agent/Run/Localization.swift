@@ -1,0 +1,152 @@
+import Foundation
+import Git
+
+/// Where the bug probably is, ranked before the first step (as Agentless does): the code frames of
+/// the failing tests' tracebacks, then the definitions of the functions the issue and the failing
+/// tests call. A small model spends most of its steps finding the code; on CPU every file it reads
+/// to look costs a minute of prompt processing. Shown in the orientation as `path:line  def name`.
+enum Localization {
+    struct Candidate: Equatable {
+        var path: String
+        var line: Int
+        var text: String
+        var score: Int
+    }
+
+    /// Source files looked at, and bytes read of each: the orientation must stay cheap.
+    static let maxFiles = 400
+    static let maxFileBytes = 400_000
+    static let sourceExtensions: Set<String> = ["py", "js", "mjs", "cjs", "ts", "go", "rs", "swift", "rb", "java", "kt", "c", "h", "cc", "cpp"]
+
+    static func rank(root: String, issue: String, testOutput: String, failingTests: [String], limit: Int = 5) -> [Candidate] {
+        var scores: [String: (Candidate)] = [:]
+        func add(_ c: Candidate) {
+            let key = "\(c.path):\(c.line)"
+            if var old = scores[key] { old.score += c.score; scores[key] = old } else { scores[key] = c }
+        }
+        let files = sourceFiles(root)
+        // Frames in code (not tests) named by the failing tests' tracebacks: `pkg/mod.py:123: in name`,
+        // `File "pkg/mod.py", line 123, in name`.
+        for frame in frames(in: testOutput) {
+            guard let path = files.first(where: { frame.path == $0 || frame.path.hasSuffix("/" + $0) }),
+                  !TestPaths.isTest(path) else { continue }
+            let text = line(frame.line, of: root + "/" + path) ?? ""
+            add(Candidate(path: path, line: frame.line, text: text.trimmingCharacters(in: .whitespaces), score: 3))
+        }
+        // Definitions of the names the issue and the failing tests call.
+        let names = calledNames(issue) .union(testNames(failingTests))
+        if !names.isEmpty {
+            for path in files where !TestPaths.isTest(path) {
+                guard let text = read(root + "/" + path) else { continue }
+                for (index, lineText) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    guard let name = definedName(lineText), names.contains(name) else { continue }
+                    add(Candidate(path: path, line: index + 1, text: lineText.trimmingCharacters(in: .whitespaces), score: 2))
+                }
+            }
+        }
+        return scores.values.sorted { a, b in
+            a.score != b.score ? a.score > b.score : (a.path, a.line) < (b.path, b.line)
+        }.prefix(limit).map { $0 }
+    }
+
+    /// The orientation's paragraph, or nil when nothing was found.
+    static func render(_ candidates: [Candidate]) -> String? {
+        guard !candidates.isEmpty else { return nil }
+        var lines = ["Likely places to look (from the issue and the failing tests; read around these lines with read_file start_line/end_line):"]
+        for c in candidates {
+            lines.append("- \(c.path):\(c.line)  \(c.text.prefix(100))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The orientation's paragraph for a run, ranked off the cooperative pool (it reads files).
+    static func orientation(root: String, issue: String, tests: TestRunner.Result) async -> String? {
+        guard !tests.passed else { return nil }
+        let (output, failing) = (tests.output, tests.failingTests)
+        return (try? await runBlocking { render(rank(root: root, issue: issue, testOutput: output, failingTests: failing)) }) ?? nil
+    }
+
+    // MARK: - Pieces
+
+    static func sourceFiles(_ root: String) -> [String] {
+        var out: [String] = []
+        _ = WorkspaceWalker.walk(root, relative: "", maxDepth: 8) { entry in
+            guard entry.kind == .file else { return true }
+            let ext = (entry.path as NSString).pathExtension.lowercased()
+            if sourceExtensions.contains(ext), !entry.path.split(separator: "/").contains(where: { FileTree.hidden.contains(String($0)) }) {
+                out.append(entry.path)
+            }
+            return out.count < maxFiles
+        }
+        return out
+    }
+
+    struct Frame: Equatable { var path: String; var line: Int }
+
+    static func frames(in output: String) -> [Frame] {
+        var out: [Frame] = []
+        for raw in output.split(separator: "\n") {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            // pytest --tb=short/long: `pkg/mod.py:123: in name` or `pkg/mod.py:123: Error`
+            if let m = line.firstMatch(of: /^([\w.\/-]+\.\w+):(\d+):/), let n = Int(m.2) {
+                out.append(Frame(path: String(m.1), line: n))
+            } else if let m = line.firstMatch(of: /^File "([^"]+)", line (\d+)/), let n = Int(m.2) {
+                out.append(Frame(path: String(m.1), line: n))   // Python's own traceback
+            } else if let m = line.firstMatch(of: /\(?([\w.\/-]+\.(?:js|mjs|ts)):(\d+):\d+\)?$/), let n = Int(m.2) {
+                out.append(Frame(path: String(m.1), line: n))   // node stack frames
+            }
+        }
+        return out
+    }
+
+    /// `camelize('x')`, `inflection.camelize(`, `obj.method(`: the names called in the issue text.
+    static func calledNames(_ text: String) -> Set<String> {
+        var names = Set<String>()
+        for m in text.matches(of: /([A-Za-z_][A-Za-z0-9_]*)\s*\(/) {
+            let name = String(m.1)
+            if name.count > 2, !commonWords.contains(name.lowercased()) { names.insert(name) }
+        }
+        return names
+    }
+
+    /// `tests/test_x.py::test_camelize_with_digits[a-b]` → camelize, camelize_with_digits.
+    static func testNames(_ ids: [String]) -> Set<String> {
+        var names = Set<String>()
+        for id in ids {
+            guard var name = id.split(separator: "::").last.map(String.init) else { continue }
+            if let bracket = name.firstIndex(of: "[") { name = String(name[..<bracket]) }
+            guard name.lowercased().hasPrefix("test") else { continue }
+            let stem = name.dropFirst(4).drop { $0 == "_" }
+            guard !stem.isEmpty else { continue }
+            names.insert(String(stem))
+            if let first = stem.split(separator: "_").first, first.count > 2 { names.insert(String(first)) }
+        }
+        return names
+    }
+
+    /// The name a line defines: `def f(`, `class C`, `function f(`, `func f(`, `fn f(`, `const f = (`.
+    static func definedName(_ line: Substring) -> String? {
+        if let m = line.firstMatch(of: /^\s*(?:async\s+)?(?:def|class|function|func|fn|static func|public func)\s+([A-Za-z_][A-Za-z0-9_]*)/) {
+            return String(m.1)
+        }
+        if let m = line.firstMatch(of: /^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:function|\(|async)/) {
+            return String(m.1)
+        }
+        return nil
+    }
+
+    static let commonWords: Set<String> = ["assert", "print", "len", "str", "int", "list", "dict", "set", "tuple", "isinstance",
+                                           "range", "type", "repr", "sorted", "the", "and", "not", "for", "with", "this", "see",
+                                           "require", "expect", "equal", "strictequal", "deepequal", "log"]
+
+    static func read(_ path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path), data.count <= maxFileBytes else { return nil }
+        return String(data: data, encoding: .utf8)
+    }
+
+    static func line(_ number: Int, of path: String) -> String? {
+        guard number >= 1, let text = read(path) else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        return number <= lines.count ? String(lines[number - 1]) : nil
+    }
+}
