@@ -181,7 +181,7 @@ import Testing
         #expect(try f.read("mod.py") == module, "nothing written")
         // Keeping most of it is a rewrite, not a loss; a short file may be replaced outright.
         let kept = (1...30).map { "line_\($0) = \($0)" }.joined(separator: "\n") + "\n"
-        #expect(try await f.call("write_file", ["path": "mod.py", "content": kept]).hasPrefix("Replaced mod.py (30 lines"))
+        #expect(try await f.call("write_file", ["path": "mod.py", "content": .string(kept)]).hasPrefix("Replaced mod.py (30 lines"))
         try f.write("short.py", "a = 1\nb = 2\n")
         #expect(try await f.call("write_file", ["path": "short.py", "content": "c = 3\n"]).hasPrefix("Replaced short.py (1 line"))
     }
