@@ -63,7 +63,7 @@ enum Localization {
     static func orientation(root: String, issue: String, tests: TestRunner.Result) async -> String? {
         guard !tests.passed else { return nil }
         let (output, failing) = (tests.output, tests.failingTests)
-        return (try? await runBlocking { render(rank(root: root, issue: issue, testOutput: output, failingTests: failing)) }) ?? nil
+        return await runBlocking { render(rank(root: root, issue: issue, testOutput: output, failingTests: failing)) }
     }
 
     // MARK: - Pieces
