@@ -8,11 +8,13 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "fixpoint", targets: ["fixpoint"]),
+        // For the in-process benchmarks in Benchmarks/Harness (their own package, so that the normal
+        // build and CI never compile package-benchmark); not an API for other packages.
+        .library(name: "FixpointBenchmarkSupport",
+                 targets: ["Agent", "Runs", "FixpointServer", "JSONRPC", "JSONValue", "ModelClient", "ModelTestSupport", "Config"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        // fixpoint.toml: full TOML (tables, arrays) through toml++.
-        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // System libraries, found through pkg-config.
@@ -22,14 +24,16 @@ let package = Package(
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         // fork/exec with a new process group and a parent-death signal (prctl), which posix_spawn can't do.
         .target(name: "CSpawn"),
+        // FICLONE (reflinks) and copy_file_range for snapshot copies; ioctl is variadic, so C.
+        .target(name: "CFileClone"),
 
         .target(name: "JSONValue", swiftSettings: strict),
         .target(name: "ChildProcess", dependencies: ["CSpawn"], swiftSettings: strict),
         .target(name: "JSONRPC", dependencies: ["JSONValue"], swiftSettings: strict),
         .target(name: "LSP", dependencies: ["JSONRPC", "JSONValue"], swiftSettings: strict),
         // Every setting, its default and limits; fixpoint.toml, editor settings and CLI options → one FixRequest.
-        .target(name: "Config", dependencies: ["JSONValue", .product(name: "TOMLKit", package: "TOMLKit")], swiftSettings: strict),
-        .target(name: "Git", dependencies: ["CGit2", "Config"], swiftSettings: strict),
+        .target(name: "Config", dependencies: ["JSONValue"], swiftSettings: strict),
+        .target(name: "Git", dependencies: ["CGit2", "CFileClone", "Config"], swiftSettings: strict),
         // Running a command confined: bubblewrap, resource limits, environment allowlist, redaction.
         .target(name: "Sandbox", dependencies: ["ChildProcess"], swiftSettings: strict),
         .target(name: "ModelClient", dependencies: ["CCurl", "CCurlShim", "JSONValue"], swiftSettings: strict),
@@ -37,6 +41,8 @@ let package = Package(
         .target(name: "ModelRuntime", dependencies: ["Config", "ModelClient", "ChildProcess"], swiftSettings: strict),
         // Loopback HTTP/1.1 server for tests: scripted model replies and injected faults. Not in any product.
         .target(name: "ModelTestSupport", dependencies: ["JSONValue", "ModelClient"], swiftSettings: strict),
+        // A Swift Testing trait: a suite whose tests block runs them off the cooperative pool (tests only).
+        .target(name: "BlockingTestSupport", dependencies: ["Git"], swiftSettings: strict),
         .target(name: "Agent", dependencies: ["Config", "Git", "Sandbox", "ModelClient", "ModelRuntime", "ChildProcess", "JSONValue"], swiftSettings: strict),
         // The run service every face uses: start, events, cancel, apply. Knows no protocol.
         .target(name: "Runs", dependencies: ["Agent", "Config", "Git"], swiftSettings: strict),
@@ -61,19 +67,25 @@ let package = Package(
         ),
         // Benchmark of the Git layer against the git CLI (scripts/bench-git.sh); not shipped.
         .executableTarget(name: "GitBench", dependencies: ["Git"], path: "Benchmarks/GitBench", swiftSettings: strict),
+        // Snapshot create / fork / verification copy at repository scale (scripts/bench-scale.sh); not shipped.
+        .executableTarget(name: "ScaleBench", dependencies: ["Git"], path: "Benchmarks/ScaleBench", swiftSettings: strict),
+        // Model client vs curl on the real llama-server, and a real run's time split and cache hits (scripts/bench-model.sh); not shipped.
+        .executableTarget(name: "ModelBench", dependencies: ["ModelClient", "ModelRuntime", "ChildProcess", "JSONValue"],
+                          path: "Benchmarks/ModelBench", swiftSettings: strict),
 
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], swiftSettings: strict),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"], swiftSettings: strict),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: strict),
         .testTarget(name: "LSPTests", dependencies: ["LSP"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "JSONValue"], swiftSettings: strict),
-        .testTarget(name: "GitTests", dependencies: ["Git"], swiftSettings: strict),
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "ChildProcess"], swiftSettings: strict),
+        .testTarget(name: "GitTests", dependencies: ["Git", "BlockingTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "ChildProcess", "BlockingTestSupport"], swiftSettings: strict),
         .testTarget(name: "ModelClientTests", dependencies: ["ModelClient", "ModelTestSupport", "JSONValue", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Config", "Git", "Sandbox", "ModelClient", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "Agent"], swiftSettings: strict),
         .testTarget(name: "ACPServerTests", dependencies: ["ACPServer", "FixpointServer", "Runs", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
         .testTarget(name: "FixpointServerTests", dependencies: ["FixpointServer", "Runs", "ModelTestSupport", "ChildProcess"], swiftSettings: strict),
+        .testTarget(name: "EvalTests", dependencies: ["Eval", "JSONValue"], swiftSettings: strict),
         .testTarget(name: "FixpointCLITests", dependencies: ["fixpoint", "ChildProcess", "ModelClient", "ModelRuntime", "ModelTestSupport", "JSONValue"], swiftSettings: strict),
         // Real llama-server and real models: skipped with a note where the runtime is not installed,
         // failing instead when FIXPOINT_REQUIRE_MODEL=1 (CI).

@@ -9,93 +9,21 @@ Runs in the pass where FIXPOINT_LSP_SERVER names the real server (scripts/test s
 call, then never answers again), except in the last test, which starts the real embedded
 llama-server with the small model and is skipped when the runtime is not installed.
 """
-import http.server
 import json
 import os
-import select
 import shutil
 import subprocess
 import tempfile
-import threading
 import time
 
 import pytest
 
 from conftest import Server, is_test_server
+from scripted_model import TurnModel, tool_call
 
 pytestmark = pytest.mark.skipif(is_test_server(), reason="needs the real `fixpoint serve` (FIXPOINT_LSP_SERVER)")
 
 EXIT_WITHIN_S = 2.0
-
-
-class ScriptedModel(http.server.ThreadingHTTPServer):
-    """OpenAI-compatible enough for one run: /health, /v1/models, /props, and chat completions whose
-    first answer reads calc.py and whose later requests hang until the client hangs up."""
-
-    daemon_threads = True
-
-    def __init__(self):
-        self.chat_requests = 0
-        self.hanging = threading.Event()
-        super().__init__(("127.0.0.1", 0), _Handler)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def _json(self, obj):
-        body = json.dumps(obj).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self):
-        if self.path == "/health":
-            self._json({"status": "ok"})
-        elif self.path == "/v1/models":
-            self._json({"object": "list", "data": [{"id": "scripted", "object": "model"}]})
-        elif self.path == "/props":
-            self._json({"default_generation_settings": {"n_ctx": 16384}, "total_slots": 1})
-        else:
-            self.send_error(404)
-
-    def do_POST(self):
-        length = int(self.headers.get("Content-Length", 0))
-        self.rfile.read(length)
-        self.server.chat_requests += 1
-        if self.server.chat_requests == 1:
-            call = {"index": 0, "id": "call_1", "type": "function",
-                    "function": {"name": "read_file", "arguments": json.dumps({"path": "calc.py"})}}
-            chunks = [{"choices": [{"index": 0, "delta": {"role": "assistant", "tool_calls": [call]}, "finish_reason": None}]},
-                      {"choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]}]
-            body = b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks) + b"data: [DONE]\n\n"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        # A model that thinks forever: headers, then silence until the client goes away.
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Transfer-Encoding", "chunked")
-        self.end_headers()
-        self.wfile.flush()
-        self.server.hanging.set()
-        while True:
-            readable, _, _ = select.select([self.connection], [], [], 0.1)
-            if readable and not self.connection.recv(1):
-                return  # the client hung up
 
 
 def make_repo(root):
@@ -130,7 +58,7 @@ def start_run(root, init_options):
 
 @pytest.mark.parametrize("how", ["stdin closed", "client killed"])
 def test_the_editor_going_away_mid_run_cancels_removes_snapshots_and_exits_fast(how):
-    model = ScriptedModel()
+    model = TurnModel([tool_call("call_1", "read_file", {"path": "calc.py"})])
     root = tempfile.mkdtemp(prefix="fixpoint-goes-away-")
     try:
         server, cache, _, _ = start_run(root, {"modelUrl": model.url})
@@ -155,7 +83,7 @@ def test_the_editor_going_away_mid_run_cancels_removes_snapshots_and_exits_fast(
 
 
 def test_a_second_fix_for_the_same_repository_is_refused_while_the_first_runs():
-    model = ScriptedModel()
+    model = TurnModel([tool_call("call_1", "read_file", {"path": "calc.py"})])
     root = tempfile.mkdtemp(prefix="fixpoint-second-run-")
     try:
         server, cache, repo, first = start_run(root, {"modelUrl": model.url})

@@ -1,7 +1,7 @@
 import CFuzz
 import Config
 
-/// libFuzzer entry: any fixpoint.toml text, through TOMLKit and our settings reader, either gives
+/// libFuzzer entry: any fixpoint.toml text, through the TOML reader and the settings reader, either gives
 /// settings or a ConfigError that names the file — never crashes.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -12,7 +12,8 @@ public struct AgentEvent: Sendable, Equatable {
         public init?(_ reported: RunReport.Event.Kind) {
             switch reported {
             case .retry: self = .retry
-            case .compaction: return nil
+            // The small-context warning is part of the `started` line, which comes first.
+            case .compaction, .smallContext: return nil
             case .loop: self = .loop
             case .formatError: self = .formatError
             case .refusal: self = .refusal

@@ -9,6 +9,11 @@ public struct FixPlan: Sendable {
     public var actionMode: ActionMode?
     /// Context per trajectory to assume when the server does not say.
     public var contextSize: Int?
+    /// Where the run writes its journal (and, beside it, its checkpoint); faces that keep runs
+    /// resumable set it.
+    public var journalPath: String?
+    /// Go on from a killed run's last completed step.
+    public var resume: ResumePoint?
 
     public init(request: FixRequest, model: ModelSelection) {
         self.request = request
@@ -60,6 +65,8 @@ public struct FixPlan: Sendable {
         var options = base
         options.actionMode = actionMode
         options.contextSize = contextSize
+        if let journalPath { options.trajectoryPath = journalPath }
+        if let resume { options.resume = resume }
         return options
     }
 }

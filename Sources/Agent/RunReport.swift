@@ -76,12 +76,52 @@ public struct RunReport: Sendable, Codable, Equatable {
         }
     }
 
+    /// Where the run's wall time went. `model_s` and `tools_s` are summed over trajectories (parallel in
+    /// heavy mode); the rest are the run's own phases, and `harness_s` is what is left: Fixpoint's own work.
     public struct Timing: Sendable, Codable, Equatable {
         public var wallS = 0.0
+        /// Waiting for model requests (every attempt, backoff included).
         public var modelS = 0.0
+        /// Running the agent's tool calls (its own `run_tests` included).
         public var toolsS = 0.0
+        /// Opening the model: starting the embedded llama-server and waiting for `/health`, or probing a remote one.
+        public var modelStartS = 0.0
+        /// The test command on the base before any change (tests.before).
+        public var testsBeforeS = 0.0
+        /// Verifying patches: a fresh copy of the base, the patch, the test command.
+        public var verificationS = 0.0
         public init() {}
-        enum CodingKeys: String, CodingKey { case wallS = "wall_s", modelS = "model_s", toolsS = "tools_s" }
+
+        /// Wall time not spent in any phase above: snapshots, prompts, parsing, the journal. Clamped at
+        /// 0 because heavy mode's parallel trajectories can sum to more than the wall time.
+        public var harnessS: Double { max(0, wallS - modelS - toolsS - modelStartS - testsBeforeS - verificationS) }
+
+        enum CodingKeys: String, CodingKey {
+            case wallS = "wall_s", modelS = "model_s", toolsS = "tools_s", modelStartS = "model_start_s"
+            case testsBeforeS = "tests_before_s", verificationS = "verification_s", harnessS = "harness_s"
+        }
+
+        /// Reports written before the split existed still read; `harness_s` is derived, never read.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            wallS = try c.decodeIfPresent(Double.self, forKey: .wallS) ?? 0
+            modelS = try c.decodeIfPresent(Double.self, forKey: .modelS) ?? 0
+            toolsS = try c.decodeIfPresent(Double.self, forKey: .toolsS) ?? 0
+            modelStartS = try c.decodeIfPresent(Double.self, forKey: .modelStartS) ?? 0
+            testsBeforeS = try c.decodeIfPresent(Double.self, forKey: .testsBeforeS) ?? 0
+            verificationS = try c.decodeIfPresent(Double.self, forKey: .verificationS) ?? 0
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(wallS, forKey: .wallS)
+            try c.encode(modelS, forKey: .modelS)
+            try c.encode(toolsS, forKey: .toolsS)
+            try c.encode(modelStartS, forKey: .modelStartS)
+            try c.encode(testsBeforeS, forKey: .testsBeforeS)
+            try c.encode(verificationS, forKey: .verificationS)
+            try c.encode(harnessS, forKey: .harnessS)
+        }
     }
 
     /// Something worth knowing that happened at a step (docs/cli.md lists the kinds).
@@ -101,6 +141,8 @@ public struct RunReport: Sendable, Codable, Equatable {
             case testEdit = "test_edit"
             /// The submit policy questioned a `submit` once (nothing changed, only tests changed, tests failing).
             case submitQuestioned = "submit_questioned"
+            /// The context is below `ContextMinimum.tokens` (recorded once, at step 0).
+            case smallContext = "small_context"
         }
         public var step: Int
         public var kind: Kind
@@ -134,6 +176,8 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var error: String?
     /// How the run's commands were confined; nil when the run ended before any command could run.
     public var sandbox: SandboxSummary?
+    /// Set when the run went on from a killed run's journal (`fix --resume`): the last step that run completed.
+    public var resumedFromStep: Int?
 
     /// The sandbox policy and whether the run's commands really ran inside the sandbox.
     public struct SandboxSummary: Sendable, Codable, Equatable {
@@ -164,7 +208,7 @@ public struct RunReport: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case status, endReason = "end_reason", patch, filesChanged = "files_changed", steps, toolCalls = "tool_calls"
-        case tests, usage, timing, events, trajectories, error, sandbox
+        case tests, usage, timing, events, trajectories, error, sandbox, resumedFromStep = "resumed_from_step"
     }
 
     /// The report as a JSON value (sorted keys), for the CLI and the LSP command result.

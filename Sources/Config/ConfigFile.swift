@@ -1,8 +1,7 @@
 import Foundation
 import JSONValue
-internal import TOMLKit
 
-/// A repository's `fixpoint.toml`, read with TOMLKit (toml++): full TOML 1.0. Top-level keys are the
+/// A repository's `fixpoint.toml`, read by `TOMLReader`: full TOML 1.0. Top-level keys are the
 /// settings of `ConfigKey`; tables named in `ConfigFile.tables` are kept whole for the module that
 /// owns them (read them with `table(_:)`). Anything else is an error naming the file, line or key.
 public struct ConfigFile: Sendable, Equatable {
@@ -51,35 +50,9 @@ extension ConfigFile {
     /// The whole TOML document as JSON.
     static func document(_ text: String, path: String) throws(ConfigError) -> [String: JSON] {
         do {
-            return try TOMLJSON.object(TOMLTable(string: text))
-        } catch let error as TOMLParseError {
-            let begin = error.source.begin
-            throw ConfigError(location: path, problem: .syntax(line: begin.line, column: begin.column, error.description))
+            return try TOMLReader.read(text)
         } catch {
-            throw ConfigError(location: path, problem: .unreadable(String(describing: error)))
-        }
-    }
-}
-
-/// TOML values as JSON, so a file and editor settings are checked by one reader.
-enum TOMLJSON {
-    static func object(_ table: TOMLTable) -> [String: JSON] {
-        var out: [String: JSON] = [:]
-        for key in table.keys {
-            if let value = table[key] { out[key] = json(value.tomlValue) }
-        }
-        return out
-    }
-
-    static func json(_ value: TOMLValue) -> JSON {
-        switch value.type {
-        case .table: return value.table.map { .object(object($0)) } ?? .null
-        case .array: return .array((value.array ?? []).map { json($0.tomlValue) })
-        case .string: return value.string.map(JSON.string) ?? .null
-        case .int: return value.int.map(JSON.int) ?? .null
-        case .double: return value.double.map(JSON.double) ?? .null
-        case .bool: return value.bool.map(JSON.bool) ?? .null
-        case .date, .time, .dateTime: return .string(value.debugDescription)
+            throw ConfigError(location: path, problem: .syntax(line: error.line, column: error.column, error.message))
         }
     }
 }

@@ -134,7 +134,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .apiKeyEnv: "Environment variable holding the API key for modelUrl."
         case .maxSteps: "Maximum agent steps."
         case .heavy: "Parallel trajectories; the verified patch most of them agree on wins."
-        case .timeout: "Wall-clock limit for the run, in seconds."
+        case .timeout: "Wall-clock limit for the run, in seconds (a model request still unanswered then is cut off)."
         case .tokenBudget: "Total token budget for the run (prompt + completion)."
         case .maxStepTokens: "Per-step output budget in tokens (reasoning plus the call)."
         case .contextSize: "Context size per trajectory, in tokens."

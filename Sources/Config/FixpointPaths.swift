@@ -8,6 +8,10 @@ public enum FixpointPaths {
     }
     public static var models: String { cache + "/models" }
     public static var logs: String { cache + "/logs" }
+    /// Journals of the language server's runs in progress (`<id>.jsonl` + `.checkpoint`): a run
+    /// killed with its server leaves them for `fixpoint.resumeFix`, as does a resumed run that fails
+    /// before its first step; a run that finishes removes them.
+    public static var runJournals: String { cache + "/runs" }
     /// Run snapshots (`$FIXPOINT_SNAPSHOT_DIR` wins, for tests that watch one folder).
     public static var snapshots: String {
         if let configured = ProcessInfo.processInfo.environment["FIXPOINT_SNAPSHOT_DIR"], !configured.isEmpty { return configured }

@@ -149,6 +149,15 @@ extension Settings {
         }
     }
 
+    /// Command-line options (nil: not given), each checked against its key's limits; an error names
+    /// the option (`--heavy`).
+    public init(commandLine options: [(ConfigKey, JSON?)]) throws(ConfigError) {
+        self.init()
+        for case let (key, value?) in options {
+            self = overlaid(by: try Settings(object: [key.rawValue: value], layer: .commandLine, location: key.option))
+        }
+    }
+
     /// Tables whose keys are settings (`[sandbox]`, or `{"sandbox": {...}}` from an editor) become
     /// dotted keys (`sandbox.policy`).
     static func flattened(_ object: [String: JSON]) -> [String: JSON] {

@@ -8,24 +8,20 @@ import LSP
 import Runs
 
 extension FixpointServer {
-    /// `workspace/executeCommand`. Each command takes one object argument (`arguments[0]`).
+    /// `workspace/executeCommand`: dispatched through the command registry. Each command takes one
+    /// object argument (`arguments[0]`).
     func executeCommand(id: RequestID, params: JSON?) async {
         let p = Params(params, path: "params")
         do throws(ResponseError) {
-            let command = try p.string("command")
+            let name = try p.string("command")
             let argument = p.optional("arguments")?.arrayValue?.first
             if let argument, argument.objectValue == nil {
                 throw .invalidParams("params.arguments[0]", "expected an object, got \(argument)")
             }
-            let args = p.nested("arguments[0]", argument)
-            switch command {
-            case "fixpoint.fixIssue": try await startFix(requestID: id, args: args, workDoneToken: p.optional("workDoneToken"))
-            case "fixpoint.cancel": connection.reply(to: id, .success(try cancelRuns(args)))
-            case "fixpoint.applyFix": try applyFix(id: id, args)
-            case "fixpoint.proposedDiff": connection.reply(to: id, .success(try proposedDiff(args)))
-            default:
-                throw .invalidParams("params.command", "unknown command '\(command)' (known: \(Self.commands.joined(separator: ", ")))")
+            guard let command = ServerCommands.named(name) else {
+                throw .invalidParams("params.command", "unknown command '\(name)' (known: \(Self.commands.joined(separator: ", ")))")
             }
+            await command.execute(p.nested("arguments[0]", argument), request: CommandRequest(id: id, workDoneToken: p.optional("workDoneToken")), on: self)
         } catch {
             connection.reply(to: id, .failure(error))
         }
@@ -34,18 +30,13 @@ extension FixpointServer {
     // MARK: fixpoint.cancel / $/cancelRequest / window/workDoneProgress/cancel
 
     /// `fixpoint.cancel {runId?}`: the named run, or every run when none is named.
-    func cancelRuns(_ args: Params) throws(ResponseError) -> JSON {
-        let ids: [RunID]
-        if let name = try args.optionalString("runId") {
-            guard let runID = RunID(name), runs.cancel(runID) else {
-                let active = runs.activeRuns.map(\.description)
-                throw .invalidParams(args.path + ".runId", "no run '\(name)' is in progress (in progress: \(active.isEmpty ? "none" : active.joined(separator: ", ")))")
-            }
-            ids = [runID]
-        } else {
-            ids = runs.cancelAll()
+    func cancelRuns(_ name: String?, parameter: String) throws(ResponseError) -> [RunID] {
+        guard let name else { return runs.cancelAll() }
+        guard let runID = RunID(name), runs.cancel(runID) else {
+            let active = runs.activeRuns.map(\.description)
+            throw .invalidParams(parameter, "no run '\(name)' is in progress (in progress: \(active.isEmpty ? "none" : active.joined(separator: ", ")))")
         }
-        return ["cancelled": .array(ids.map { .string($0.description) })]
+        return [runID]
     }
 
     func cancelRequest(_ params: JSON?) {
@@ -61,12 +52,8 @@ extension FixpointServer {
     // MARK: fixpoint.fixIssue
 
     /// Validates the arguments on the request path, then starts the run on the run service.
-    func startFix(requestID: RequestID, args: Params, workDoneToken: JSON?) async throws(ResponseError) {
-        let issue = try args.string("issue")
-        guard !issue.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw .invalidParams(args.path + ".issue", "must describe the issue; it is empty")
-        }
-        let uri = try args.optionalString("uri").map { DocumentURI($0) }
+    func startFix(_ arguments: FixIssueCommand.Arguments, request: CommandRequest, reply: Responder<RunReport>) async throws(ResponseError) {
+        let (issue, uri, args) = (arguments.issue, arguments.uri, arguments.args)
         guard let workspaceFolder = folder(for: uri) else {
             let problem = uri.map { "\($0) is in no workspace folder" } ?? "no workspace folder is open; open a folder first"
             throw .invalidParams(args.path + ".uri", problem)
@@ -78,13 +65,22 @@ extension FixpointServer {
         var plan: FixPlan
         do throws(ConfigError) {
             let file = try ConfigFile.read(in: workspaceFolder.path)
-            let fromArguments = try Settings(object: args.value.objectValue ?? [:], layer: .commandArguments, location: args.path, ignoring: ["issue", "uri"])
-            let settings = editorSettings.overlaid(by: file.settings).overlaid(by: fromArguments)
+            let settings = editorSettings.overlaid(by: file.settings).overlaid(by: arguments.settings)
             plan = try FixPlan(repository: folder.path, issue: issue, settings: settings, location: "\(workspaceFolder.path)/\(ConfigFile.name)")
         } catch {
             if case .missingTestCommand = error.problem { throw .invalidParams(args.path + ".testCommand", error.reason) }
             throw ResponseError(error)
         }
+        // Journaled, so a run killed with its server can be resumed (fixpoint.resumeFix).
+        plan.journalPath = FixpointPaths.runJournals + "/" + UUID().uuidString.lowercased() + ".jsonl"
+        try launch(plan, folder: folder, issue: issue, request: request, reply: reply)
+    }
+
+    /// Starts a planned run with the open documents as overlays, progress, and the answer when it ends.
+    func launch(_ plan: FixPlan, folder: WorkspaceFolder, issue: String, request: CommandRequest,
+                reply: Responder<RunReport>) throws(ResponseError) {
+        var plan = plan
+        let (requestID, workDoneToken) = (request.id, request.workDoneToken)
         if plan.request.sandbox.approveCommands { plan.request.commandApproval = CommandApproval.asker(connection) }
         var openVersions: [DocumentURI: Int] = [:]
         for (docURI, document) in documents.documents {
@@ -103,7 +99,13 @@ extension FixpointServer {
         }
         runStarts[handle.id] = RunStartState(openVersions: openVersions, folder: folder)
         runByRequest[requestID] = handle.id
-        runTasks[handle.id] = Task { await self.answer(requestID, when: handle) }
+        let journal = plan.journalPath
+        runTasks[handle.id] = Task {
+            // The run ended: its journal goes when nothing of it is left to resume (only the server's own).
+            _ = await handle.end
+            if let journal { await ResumePoint.discardFinished(journal: journal, in: FixpointPaths.runJournals) }
+            await self.answer(reply, when: handle)
+        }
     }
 
     /// The repository that holds `folder`, as a folder of its own (the folder itself when it is the
@@ -123,7 +125,8 @@ extension FixpointServer {
     }
 
     /// Waits for the run, offers its changes, and answers the `fixpoint.fixIssue` request.
-    private func answer(_ requestID: RequestID, when handle: RunHandle) async {
+    private func answer(_ reply: Responder<RunReport>, when handle: RunHandle) async {
+        let requestID = reply.id
         let end = await handle.end
         let runID = handle.id
         let progress = RunProgress(connection: connection, runID: runID.description, token: progressTokens.removeValue(forKey: runID))
@@ -133,7 +136,7 @@ extension FixpointServer {
         case .cancelled:
             runStarts[runID] = nil
             progress.end("cancelled", outcome: .cancelled)
-            connection.reply(to: requestID, .failure(.cancelled("Fixpoint \(runID) was cancelled; nothing was changed")))
+            reply.fail(.cancelled("Fixpoint \(runID) was cancelled; nothing was changed"))
         case .finished(let run):
             progress.end(run.outcome.report.summaryLine, outcome: .finished(run.outcome.report.status))
             // Keep editor state only for runs the service still keeps for a later apply.
@@ -141,7 +144,7 @@ extension FixpointServer {
             runStarts = runStarts.filter { kept.contains($0.key) || runs.isActive($0.key) }
             // Editor integrations that preview the diff themselves apply it with fixpoint.applyFix.
             if !run.outcome.changes.isEmpty, !integration.previewEdits { await offer(run) }
-            connection.reply(to: requestID, .success(run.outcome.report.toJSON()))
+            reply.reply(run.outcome.report)
         }
     }
 

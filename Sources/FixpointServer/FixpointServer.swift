@@ -11,7 +11,8 @@ import Runs
 /// Messages are handled in arrival order on this actor (document changes, configuration and lifecycle
 /// must not race); agent runs go to their own tasks so other requests are answered while a run goes on.
 public actor FixpointServer {
-    public static let commands = ["fixpoint.fixIssue", "fixpoint.cancel", "fixpoint.applyFix", "fixpoint.proposedDiff"]
+    /// The commands it advertises (`executeCommandProvider.commands`), from the command registry.
+    public static var commands: [String] { ServerCommands.names }
 
     nonisolated let connection: Connection
     /// Starts, cancels and applies runs; the server keeps only what LSP adds to a run, below.

@@ -9,6 +9,12 @@ extension FixpointServer {
     /// Offers a finished run's changes with `workspace/applyEdit`, marked as needing confirmation.
     /// Files changed since the run started are left out and the user is told which and why.
     func offer(_ run: FinishedRun) async {
+        // A patch that changes only tests is never a fix (docs/cli.md, "Verification"): not offered as edits.
+        let report = run.outcome.report
+        if report.status != .verified, !report.filesChanged.isEmpty, Set(report.filesChanged).isSubset(of: report.tests.testFilesTouched) {
+            showMessage(.warning, "Fixpoint \(run.id): the patch changes only test files (\(report.tests.testFilesTouched.joined(separator: ", "))), so it is not offered; it is in the command's result.")
+            return
+        }
         let start = runStarts[run.id] ?? RunStartState(openVersions: [:])
         let folder = start.folder ?? Self.folder(ofRepository: run.repository)
         let (edits, skipped) = FileEditPlanner.plan(run.outcome.changes, folder: folder, start: start, documents: documents)

@@ -39,6 +39,11 @@ enum FileSystem {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw posixError("open \(path)") }
         defer { close(fd) }
+        return try read(descriptor: fd, path: path)
+    }
+
+    /// Everything left to read from an open file.
+    static func read(descriptor fd: Int32, path: String) throws(GitError) -> [UInt8] {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
@@ -76,14 +81,35 @@ enum FileSystem {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, executable ? 0o755 : 0o644)
         guard fd >= 0 else { throw posixError("create \(path)") }
         defer { close(fd) }
+        try writeAll(bytes, to: fd, path: path)
+        // The umask may have stripped bits; make the executable bit exactly what was asked.
+        fchmod(fd, executable ? 0o755 : 0o644)
+    }
+
+    static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(GitError) {
+        let failure = bytes.withUnsafeBytes { (buffer) -> GitError? in
+            do throws(GitError) { try writeAll(buffer, to: fd, path: path); return nil } catch { return error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Writes all of `bytes` to an open file at its current offset.
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32, path: String) throws(GitError) {
         var offset = 0
         while offset < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc_write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let count = Glibc_write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if count < 0 { if errno == EINTR { continue }; throw posixError("write \(path)") }
             offset += count
         }
-        // The umask may have stripped bits; make the executable bit exactly what was asked.
+    }
+
+    /// Creates a new file (never through a final symbolic link, never over an existing file) with
+    /// exactly the executable bit asked for; the caller closes it.
+    static func createNew(_ path: String, executable: Bool) throws(GitError) -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, executable ? 0o755 : 0o644)
+        guard fd >= 0 else { throw posixError("create \(path)") }
         fchmod(fd, executable ? 0o755 : 0o644)
+        return fd
     }
 
     /// Copies a regular file or a symbolic link (as a link), keeping the executable bit and the
@@ -104,18 +130,6 @@ enum FileSystem {
         utimensat(AT_FDCWD, destination, &times, AT_SYMLINK_NOFOLLOW)
     }
 
-    /// Sets the modification time of every file under `root` (not `.git`) `seconds` into the past.
-    static func backdateFiles(under root: String, by seconds: Int) {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var times = [timespec(tv_sec: now.tv_sec - seconds, tv_nsec: 0), timespec(tv_sec: now.tv_sec - seconds, tv_nsec: 0)]
-        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return }
-        while let relative = enumerator.nextObject() as? String {
-            if relative == ".git" { enumerator.skipDescendants(); continue }
-            utimensat(AT_FDCWD, root + "/" + relative, &times, AT_SYMLINK_NOFOLLOW)
-        }
-    }
-
     static func makeDirectories(_ path: String) throws(GitError) {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -128,24 +142,6 @@ enum FileSystem {
     static func removeTree(_ path: String) {
         guard node(at: path) != .missing else { return }
         try? FileManager.default.removeItem(atPath: path)
-    }
-
-    /// Hard-links every file under `source` into the same place under `destination`
-    /// (copying where links are impossible, e.g. across file systems).
-    static func linkTree(_ source: String, to destination: String) throws(GitError) {
-        try makeDirectories(destination)
-        let names: [String]
-        do { names = try FileManager.default.contentsOfDirectory(atPath: source) } catch {
-            throw GitError.fixpoint("list \(source)", "\(error)")
-        }
-        for name in names {
-            let from = source + "/" + name, to = destination + "/" + name
-            switch node(at: from) {
-            case .directory: try linkTree(from, to: to)
-            case .file: if link(from, to) != 0 { try copy(from, to: to) }
-            default: break
-            }
-        }
     }
 
     static func modificationTime(_ path: String) -> Double? {

@@ -25,24 +25,31 @@ public final class Snapshot: Sendable {
     /// path → blob id of the file then, or nil when it did not exist. Every other path's disk state
     /// at creation is exactly its base blob.
     let userStateOverrides: [String: String?]
+    /// The folder holding the base's objects, shared with every fork (`ObjectStore`).
+    let objectStore: String
+    /// How this snapshot's working files got their bytes (for a fork: how many were cloned from the
+    /// parent's untouched files and how many written from objects).
+    public let copyCounts: CopyCounts
     private let removed = Mutex(false)
 
     init(directory: String, sourceRepository: String, root: String, baseCommit: String, repository: Repository,
-         userStateOverrides: [String: String?]) {
+         userStateOverrides: [String: String?], objectStore: String, copyCounts: CopyCounts) {
         self.directory = directory
         self.sourceRepository = sourceRepository
         self.root = root
         self.baseCommit = baseCommit
         self.repository = repository
         self.userStateOverrides = userStateOverrides
+        self.objectStore = objectStore
+        self.copyCounts = copyCounts
     }
 
     deinit {
         // Owners remove their snapshots and wait for it (`await remove()`); this only catches a
         // snapshot someone forgot, without doing the I/O on whatever thread released it.
         guard !removed.withLock({ $0 }) else { return }
-        let directory = self.directory
-        BlockingExecutor.shared.enqueue { SnapshotRegistry.release(directory) }
+        let directory = self.directory, store = objectStore
+        BlockingExecutor.shared.enqueue { SnapshotRegistry.release(directory, store: store) }
     }
 
     /// Takes a snapshot of the repository containing `repositoryPath`.
@@ -60,6 +67,11 @@ public final class Snapshot: Sendable {
             throw GitError.fixpoint("snapshot \(userWorkdir)", "the snapshot folder \(root) is inside the repository; set FIXPOINT_SNAPSHOT_DIR to a folder outside it")
         }
         let directory = try SnapshotRegistry.claimDirectory(in: root)
+        let store: String
+        do { store = try SnapshotRegistry.claimStore(in: root) } catch {
+            SnapshotRegistry.release(directory, store: nil)
+            throw error
+        }
         do {
             var copier = TreeCopier(destination: directory)
             for path in paths {
@@ -73,34 +85,42 @@ public final class Snapshot: Sendable {
                 if FileSystem.node(at: target) == .directory { FileSystem.removeTree(target) }
                 try FileSystem.writeAtomically(Array(text.utf8), to: target, executable: FileSystem.node(at: target) == .file(executable: true))
             }
-            let repository = try Repository.create(at: directory)
+            try ObjectStore.attach(store, to: Repository.create(at: directory).gitDirectory)
+            let repository = try Repository.open(at: directory)
+            try ObjectStore.writeObjects(of: repository, into: store)
             try SnapshotRepository.configure(repository, sourceRepository: userWorkdir)
             let base = try SnapshotRepository.commitBase(repository)
             try SnapshotRepository.writeExclusions(repository, basePaths: base.paths)
             return Snapshot(directory: directory, sourceRepository: userWorkdir, root: root, baseCommit: base.commit,
-                            repository: repository, userStateOverrides: overrides)
+                            repository: repository, userStateOverrides: overrides, objectStore: store, copyCounts: copier.counts)
         } catch {
-            SnapshotRegistry.release(directory)
+            SnapshotRegistry.release(directory, store: store)
             throw error
         }
     }
 
     /// A fresh, independent copy of this snapshot's BASE state: the agent's edits here are not in it,
-    /// and it keeps working after this snapshot is removed (objects are hard-linked, not shared).
+    /// and it keeps working after this snapshot is removed. It costs what differs from the base, not
+    /// what the repository holds: the objects are shared (`ObjectStore`; none is written or linked),
+    /// and each working file is cloned from this snapshot's copy where that copy is untouched
+    /// (`BaseCheckout`) — a reflink where the file system has them — else written from its blob.
     public func fork() throws(GitError) -> Snapshot {
         let directory = try SnapshotRegistry.claimDirectory(in: root)
+        SnapshotRegistry.retainStore(objectStore)
         do {
-            let forked = try Repository.create(at: directory)
-            try FileSystem.linkTree(repository.gitDirectory + "/objects", to: forked.gitDirectory + "/objects")
+            try ObjectStore.attach(objectStore, to: Repository.create(at: directory).gitDirectory)
+            let forked = try Repository.open(at: directory)
             try SnapshotRepository.configure(forked, sourceRepository: sourceRepository)
             for name in ["info/exclude"] {
                 try FileSystem.writeAtomically(FileSystem.read(repository.gitDirectory + "/" + name), to: forked.gitDirectory + "/" + name, executable: false)
             }
-            try SnapshotRepository.checkOutBase(forked, commit: baseCommit)
+            try SnapshotRepository.pointAtBase(forked, commit: baseCommit)
+            let counts = try BaseCheckout(fork: forked, forkDirectory: directory, baseCommit: baseCommit,
+                                          parentDirectory: self.directory, parentGitDirectory: repository.gitDirectory).run()
             return Snapshot(directory: directory, sourceRepository: sourceRepository, root: root, baseCommit: baseCommit,
-                            repository: forked, userStateOverrides: userStateOverrides)
+                            repository: forked, userStateOverrides: userStateOverrides, objectStore: objectStore, copyCounts: counts)
         } catch {
-            SnapshotRegistry.release(directory)
+            SnapshotRegistry.release(directory, store: objectStore)
             throw error
         }
     }
@@ -120,12 +140,13 @@ public final class Snapshot: Sendable {
             defer { done = true }
             return !done
         }
-        if first { SnapshotRegistry.release(directory) }
+        if first { SnapshotRegistry.release(directory, store: objectStore) }
     }
 
-    /// Removes snapshots left behind by crashed or killed runs: those under `root` whose owning
-    /// process is gone (or is this one, with no live `Snapshot` for it) and that are older than
-    /// `seconds`. Folders without Fixpoint's marker are never touched.
+    /// Removes snapshots left behind by killed or crashed runs under `root`: each one whose owner
+    /// record (`<folder>.owner`: pid, its start time, boot and host) names a process that is gone, at
+    /// any age — never one a live process uses. Folders from before owner records go when their pid is
+    /// gone and they are older than `seconds`. Folders that are not Fixpoint's are never touched.
     public static func removeStale(root: String? = nil, olderThan seconds: Double = 3600) {
         SnapshotRegistry.removeStale(root: (root ?? SnapshotRegistry.defaultRoot).trimmingTrailingSlash, olderThan: seconds)
     }
@@ -169,28 +190,56 @@ func userBlobID(of path: String) throws(GitError) -> String? {
     return oid.hex
 }
 
-/// Copies files into a tree, creating each parent folder once.
+/// Copies the user's files into a tree, creating each parent folder once. Bytes go the cheapest way
+/// the file system allows (`FileCloner`: a reflink, else a kernel copy); modification times are the
+/// user's, so the snapshot's index is a valid stat cache and no file is "racily clean".
 struct TreeCopier {
     let destination: String
     private var madeDirectories: Set<String> = []
+    private var cloner = FileCloner()
+    var counts: CopyCounts { cloner.counts }
 
     init(destination: String) { self.destination = destination }
 
     mutating func copy(from source: String, relativePath: String) throws(GitError) {
         switch FileSystem.node(at: source) {
-        case .file, .symlink: try place(source, relativePath)
+        case .file(let executable): try placeFile(source, relativePath, executable: executable)
+        case .symlink(let target): try placeLink(source, relativePath, target: target)
         default: return  // deleted, or replaced by a folder: not part of the user's tree
         }
     }
 
-    private mutating func place(_ source: String, _ relativePath: String) throws(GitError) {
+    private mutating func parentOf(_ relativePath: String) throws(GitError) -> String {
         let target = destination + "/" + relativePath
         let parent = (target as NSString).deletingLastPathComponent
         if !madeDirectories.contains(parent) {
             try FileSystem.makeDirectories(parent)
             madeDirectories.insert(parent)
         }
-        try FileSystem.copy(source, to: target)
+        return target
+    }
+
+    private mutating func placeFile(_ source: String, _ relativePath: String, executable: Bool) throws(GitError) {
+        let input = open(source, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard input >= 0 else { return }  // gone (or replaced by a link) since it was listed
+        defer { close(input) }
+        var info = stat()
+        guard fstat(input, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return }
+        let target = try parentOf(relativePath)
+        let output = try FileSystem.createNew(target, executable: executable)
+        defer { close(output) }
+        try cloner.copy(from: input, to: output, size: Int(info.st_size), path: target)
+        var times = [info.st_atim, info.st_mtim]
+        futimens(output, &times)
+    }
+
+    private mutating func placeLink(_ source: String, _ relativePath: String, target linkTarget: String) throws(GitError) {
+        var info = stat()
+        guard lstat(source, &info) == 0 else { return }
+        let target = try parentOf(relativePath)
+        guard symlink(linkTarget, target) == 0 else { throw FileSystem.posixError("create link \(target)") }
+        var times = [info.st_atim, info.st_mtim]
+        utimensat(AT_FDCWD, target, &times, AT_SYMLINK_NOFOLLOW)
     }
 }
 

@@ -64,33 +64,14 @@ enum SnapshotRepository {
                                        to: repository.gitDirectory + "/info/exclude", executable: false)
     }
 
-    /// Points `fixpoint-base` and HEAD at `commit` and force-checks it out (files and index).
-    static func checkOutBase(_ repository: Repository, commit: String) throws(GitError) {
+    /// Points `fixpoint-base` and HEAD at `commit` (the files and index are `BaseCheckout`'s job).
+    static func pointAtBase(_ repository: Repository, commit: String) throws(GitError) {
         try repository.withHandle { (repo) throws(GitError) in
             var oid = try git_oid(hex: commit)
-            var object: OpaquePointer?
-            try GitError.check(git_object_lookup(&object, repo, &oid, GIT_OBJECT_COMMIT), "find snapshot base \(commit)")
-            defer { git_object_free(object) }
             var reference: OpaquePointer?
             try GitError.check(git_reference_create(&reference, repo, baseBranch, &oid, 1, "fixpoint fork"), "create \(baseBranch)")
             git_reference_free(reference)
             try GitError.check(git_repository_set_head(repo, baseBranch), "point HEAD at the snapshot base")
-            var options = git_checkout_options()
-            try GitError.check(git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION)), "initialise checkout options")
-            options.checkout_strategy = GIT_CHECKOUT_FORCE.rawValue
-            try GitError.check(git_checkout_tree(repo, object, &options), "check out snapshot base")
-        }
-        // Freshly written files are as new as the index, so libgit2 would re-hash every one of them
-        // on every diff ("racily clean"). Date them back and record that in the index, once.
-        FileSystem.backdateFiles(under: repository.workdir ?? "", by: 2)
-        try repository.withHandle { (repo) throws(GitError) in
-            var index: OpaquePointer?
-            try GitError.check(git_repository_index(&index, repo), "open fork index")
-            defer { git_index_free(index) }
-            try withStrarray([]) { (pathspec) throws(GitError) in
-                try GitError.check(git_index_update_all(index, pathspec, nil, nil), "refresh fork index")
-            }
-            try GitError.check(git_index_write(index), "write fork index")
         }
     }
 }

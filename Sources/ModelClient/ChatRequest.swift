@@ -27,10 +27,23 @@ public struct ChatRequest: Sendable, Hashable {
         self.tools = tools
     }
 
-    public func body() -> JSON {
+    /// The messages as serialized already, by a caller that keeps a growing conversation serialized
+    /// (each element `messages[i].toJSON().serializedBytes()`), with the messages they were made from.
+    /// `bodyBytes()` copies them instead of serializing the history again — but only while `messages`
+    /// is still what they were made from, so changing the messages afterwards is always safe.
+    private var kept = KeptMessages()
+
+    /// Keeps `bytes`, the serialized form of the current `messages` (see `kept`).
+    public mutating func keepSerializedMessages(_ bytes: [[UInt8]]) {
+        kept.value = bytes.count == messages.count ? (messages, bytes) : nil
+    }
+
+    public func body() -> JSON { body(withMessages: true) }
+
+    private func body(withMessages: Bool) -> JSON {
         var o = extra
         if let model { o["model"] = .string(model) }
-        o["messages"] = .array(messages.map { $0.toJSON() })
+        if withMessages { o["messages"] = .array(messages.map { $0.toJSON() }) }
         if !tools.isEmpty { o["tools"] = .array(tools.map { $0.toJSON() }) }
         if let toolChoice { o["tool_choice"] = toolChoice }
         if let temperature { o["temperature"] = .double(temperature) }
@@ -44,5 +57,18 @@ public struct ChatRequest: Sendable, Hashable {
         return .object(o)
     }
 
-    public func bodyBytes() -> [UInt8] { body().serializedBytes() }
+    public func bodyBytes() -> [UInt8] {
+        // Same buffer (the usual case) compares in O(1); anything changed since falls back.
+        guard let kept = kept.value, kept.messages == messages, case .object(let members) = body(withMessages: false) else {
+            return body().serializedBytes()
+        }
+        return JSON.serializedObject(members, key: "messages", rawElements: kept.bytes)
+    }
+}
+
+/// A cache, not part of a request's identity: requests are equal whether or not they carry it.
+private struct KeptMessages: Sendable, Hashable {
+    var value: (messages: [ChatMessage], bytes: [[UInt8]])?
+    static func == (_: KeptMessages, _: KeptMessages) -> Bool { true }
+    func hash(into hasher: inout Hasher) {}
 }

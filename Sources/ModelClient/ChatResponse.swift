@@ -11,12 +11,16 @@ public struct RequestTelemetry: Sendable, Hashable {
     public var wallS: Double
     /// One line per retry: which attempt failed, why, and how long we waited.
     public var retries: [String]
+    /// The server's own timings (llama.cpp), when it sent them.
+    public var server: ServerTimings?
 
-    public init(timeToFirstTokenS: Double? = nil, tokensPerSecond: Double? = nil, wallS: Double = 0, retries: [String] = []) {
+    public init(timeToFirstTokenS: Double? = nil, tokensPerSecond: Double? = nil, wallS: Double = 0, retries: [String] = [],
+                server: ServerTimings? = nil) {
         self.timeToFirstTokenS = timeToFirstTokenS
         self.tokensPerSecond = tokensPerSecond
         self.wallS = wallS
         self.retries = retries
+        self.server = server
     }
 }
 

@@ -209,7 +209,7 @@ public final class ModelClient: ChatModel {
             if recovered, message.content == "" { message.content = nil }
         }
         let usage = outcome.accumulator.usage ?? Usage()
-        var telemetry = RequestTelemetry()
+        var telemetry = RequestTelemetry(server: outcome.accumulator.serverTimings)
         if let first = outcome.firstToken {
             telemetry.timeToFirstTokenS = seconds(first - attemptStart)
             let generating = seconds(outcome.ended - first)

@@ -18,6 +18,8 @@ struct ResponseAccumulator {
     var usage: Usage? = nil
     /// llama.cpp's own generation speed (`timings.predicted_per_second`).
     var serverTokensPerSecond: Double? = nil
+    /// llama.cpp's `timings`, as sent.
+    var serverTimings: ServerTimings? = nil
     var sawAnyChunk = false
 
     /// Applies one streamed chunk; returns what to show as progress, or the error the chunk carried.
@@ -90,6 +92,7 @@ struct ResponseAccumulator {
         // llama.cpp: {"timings":{"cache_n":…,"prompt_n":…,"predicted_n":…,"predicted_per_second":…}}
         if let t = json["timings"], case .object = t {
             if let speed = t["predicted_per_second"]?.doubleValue { serverTokensPerSecond = speed }
+            if let timings = ServerTimings(t) { serverTimings = timings }
             var usage = self.usage ?? Usage(
                 promptTokens: (t["cache_n"]?.intValue ?? 0) + (t["prompt_n"]?.intValue ?? 0),
                 completionTokens: t["predicted_n"]?.intValue ?? 0)

@@ -59,13 +59,16 @@ public struct ChatScript: Sendable {
             c["finish_reason"] = finishReason.map(JSON.string) ?? .null
             choices[0] = .object(c)
             o["choices"] = .array(choices)
-            if let timings { o["timings"] = timings }
+            // llama-server sends `timings` on the usage-only chunk; without one, on the last choice chunk.
+            if let timings, usage == nil { o["timings"] = timings }
             last = .object(o)
         }
         out.append(last)
         if let usage {
-            out.append(["id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 1, "model": "test-model",
-                        "choices": [], "usage": Self.usageJSON(usage)])
+            var usageChunk: [String: JSON] = ["id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 1, "model": "test-model",
+                                              "choices": [], "usage": Self.usageJSON(usage)]
+            if let timings { usageChunk["timings"] = timings }
+            out.append(.object(usageChunk))
         }
         return out
     }

@@ -20,6 +20,8 @@ public final class LoopbackServer: Sendable {
         var requests: [RecordedRequest] = []
         var connections = 0
         var disconnects: [ContinuousClock.Instant] = []
+        /// When the last byte of each request's answer was sent, by request number.
+        var answeredAt: [Int: ContinuousClock.Instant] = [:]
     }
 
     private let listenFD: Int32
@@ -91,6 +93,8 @@ public final class LoopbackServer: Sendable {
     }
 
     public var requests: [RecordedRequest] { state.withLock { $0.requests } }
+    /// When the answer to request `index` (0-based, as the handler numbers it) was sent in full.
+    public func answeredAt(_ index: Int) -> ContinuousClock.Instant? { state.withLock { $0.answeredAt[index] } }
     /// Connections accepted so far.
     public var connectionCount: Int { state.withLock { $0.connections } }
     /// When clients closed their connections (in order), to measure how fast an abort arrives.
@@ -146,6 +150,8 @@ public final class LoopbackServer: Sendable {
                 return s.requests.count - 1
             }
             keepOpen = respond(fd, reply: handler(request, index))
+            let answered = ContinuousClock.now
+            state.withLock { $0.answeredAt[index] = answered }
         }
         close(fd)
         state.withLock { $0.disconnects.append(.now) }

@@ -9,6 +9,8 @@ public struct RecordedRequest: Sendable {
     public var body: [UInt8]
     /// Which accepted connection carried it (1-based): equal numbers mean a reused connection.
     public var connectionNumber: Int
+    /// When its last byte arrived (benchmarks measure the client's time between an answer and the next request).
+    public var receivedAt: ContinuousClock.Instant = .now
 
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
     public var json: JSON? { try? JSON.parse(body) }

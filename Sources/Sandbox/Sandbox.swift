@@ -96,7 +96,8 @@ public struct Sandbox: Sendable {
         if confinement != .unconfined {
             cgroup = PidsCgroup.make(limit: settings.limits.processes)
             spec.cgroupProcsFile = cgroup?.procsFile
-            spec.resourceLimits = settings.limits.resourceLimits(withProcessCount: cgroup == nil)
+            // Root is exempt from RLIMIT_NPROC; for anyone else it is the fallback when no cgroup can be made.
+            spec.resourceLimits = settings.limits.resourceLimits(processBase: cgroup == nil && getuid() != 0 ? UserTasks.count() : nil)
         }
         defer {
             if let cgroup { Thread.detachNewThread { cgroup.remove() } }

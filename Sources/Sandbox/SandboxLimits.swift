@@ -19,15 +19,16 @@ public struct SandboxLimits: Sendable, Equatable {
 
     public init() {}
 
-    /// The setrlimit limits for a child. `withProcessCount`: add RLIMIT_NPROC (when no cgroup caps the tree).
-    func resourceLimits(withProcessCount: Bool) -> [ResourceLimit] {
+    /// The setrlimit limits for a child. `processBase`: add RLIMIT_NPROC at `processes` above it (the
+    /// user's tasks already running), when no cgroup caps the tree; nil for none.
+    func resourceLimits(processBase: Int?) -> [ResourceLimit] {
         var limits = [
             ResourceLimit(.cpuSeconds, cpuSeconds),
             ResourceLimit(.addressSpaceBytes, memoryBytes),
             ResourceLimit(.fileSizeBytes, fileSizeBytes),
             ResourceLimit(.coreFileBytes, 0),
         ]
-        if withProcessCount { limits.append(ResourceLimit(.processes, processes)) }
+        if let processBase { limits.append(ResourceLimit(.processes, processes + UInt64(max(0, processBase)))) }
         return limits
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChildProcess
+import Config
 import Foundation
 import Git
 import ModelClient
@@ -21,10 +22,35 @@ struct DoctorCheck {
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check what the main job needs; exits 0 only when `fixpoint fix` can run on the embedded model.")
+        abstract: "Check what the main job needs; exits 0 only when `fixpoint fix` can run on the embedded model.",
+        discussion: """
+            With --model-url it checks that server instead of the embedded model: that it answers and that \
+            its context (per slot) is at least the minimum a run needs; llama-server and the default model \
+            are then optional.
+            """)
+
+    @Option(help: "Check this OpenAI-compatible server (its context per slot) instead of the embedded model.") var modelURL: String?
+    @Option(help: ConfigKey.apiKeyEnv.help) var apiKeyEnv: String?
+    @Option(help: ConfigKey.contextSize.help) var contextSize: Int?
+
+    func validate() throws {
+        if let contextSize, !Limits.contextSize.contains(contextSize) {
+            throw ValidationError("--context-size must be in \(Limits.contextSize.lowerBound)...\(Limits.contextSize.upperBound) (got \(contextSize))")
+        }
+    }
 
     func run() async throws {
-        let checks = await Self.checks()
+        var checks = await Self.checks()
+        if let modelURL {
+            // The embedded runtime is not what such a run uses.
+            for i in checks.indices where ["llama-server", "default model"].contains(checks[i].name) {
+                checks[i].required = false
+                if checks[i].verdict != .ok { checks[i].verdict = .optional }
+            }
+            checks.append(await ModelContextCheck.remote(url: modelURL, apiKeyEnv: apiKeyEnv, override: contextSize))
+        } else {
+            checks.append(ModelContextCheck.embedded(contextSize: contextSize))
+        }
         let nameWidth = max(12, checks.map(\.name.count).max() ?? 0)
         for c in checks {
             let name = c.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
@@ -34,7 +60,7 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         let blocking = checks.filter { $0.required && $0.verdict != .ok }
         if blocking.isEmpty {
-            printLine("\nready: `fixpoint fix` can run on the embedded model.")
+            printLine(modelURL.map { "\nready: `fixpoint fix --model-url \($0)` can run." } ?? "\nready: `fixpoint fix` can run on the embedded model.")
         } else {
             printLine("\nnot ready: \(blocking.map(\.name).joined(separator: ", ")) must be fixed first.")
             throw ExitCode(ExitCodes.notVerified)

@@ -20,39 +20,32 @@ struct FixCommand: AsyncParsableCommand {
     @Option(help: "A folder inside the git repository to fix.") var repo: String
     @Option(help: "The issue text.") var issue: String?
     @Option(help: "A file holding the issue text.") var issueFile: String?
-    @Option(name: .customLong("test-cmd"), help: help(.testCommand)) var testCmd: String?
-    @Option(help: help(.modelUrl)) var modelURL: String?
-    @Option(help: help(.model)) var model: String?
-    @Option(help: help(.apiKeyEnv)) var apiKeyEnv: String?
-    @Option(help: help(.maxSteps)) var maxSteps: Int?
-    @Option(help: help(.heavy)) var heavy: Int?
-    @Option(help: help(.maxStepTokens)) var maxStepTokens: Int?
-    @Option(help: help(.tokenBudget)) var tokenBudget: Int?
-    @Option(help: help(.timeout)) var timeout: Double?
-    @Option(help: help(.commandTimeout)) var commandTimeout: Double?
-    @Option(help: help(.actionMode)) var actionMode: String?
-    @Option(help: help(.contextSize)) var contextSize: Int?
-    @Option(name: .customLong("fail-to-pass"), parsing: .upToNextOption, help: help(.failToPass)) var failToPass: [String] = []
+    @OptionGroup var runOptions: RunOptions
+    @Option(help: ConfigKey.maxStepTokens.help) var maxStepTokens: Int?
+    @Option(help: ConfigKey.commandTimeout.help) var commandTimeout: Double?
+    @Option(name: .customLong("fail-to-pass"), parsing: .upToNextOption, help: ConfigKey.failToPass.help) var failToPass: [String] = []
     @Option(help: "Write the patch here.") var out: String?
     @Option(help: "Write the JSON report here.") var report: String?
     @Option(help: "Write the result as SARIF 2.1.0 here (the issue as a result, the patch as its fixes).") var sarif: String?
     @Option(help: "Write the trajectory journal (JSONL) here.") var trajectory: String?
+    @Option(help: ArgumentHelp("Go on with a killed run from its journal (the --trajectory file it wrote), from its last completed step.",
+                               valueName: "journal")) var resume: String?
     @Flag(help: "Print one JSON event per line on stdout (for CI).") var jsonEvents = false
-    @Flag(help: help(.allowRunCommand)) var allowRunCommand = false
-    @Option(name: .customLong("sandbox"), help: help(.sandboxPolicy)) var sandboxPolicy: String?
-    @Flag(help: help(.sandboxApproveCommands)) var sandboxApproveCommands = false
-    @Option(help: help(.sandboxCpuSeconds)) var sandboxCpuSeconds: Int?
-    @Option(name: .customLong("sandbox-memory-mb"), help: help(.sandboxMemoryMB)) var sandboxMemoryMB: Int?
-    @Option(name: .customLong("sandbox-file-size-mb"), help: help(.sandboxFileSizeMB)) var sandboxFileSizeMB: Int?
-    @Option(help: help(.sandboxProcesses)) var sandboxProcesses: Int?
-    @Option(name: .customLong("sandbox-output-kb"), help: help(.sandboxOutputKB)) var sandboxOutputKB: Int?
-    @Option(help: help(.sandboxHide)) var sandboxHide: [String] = []
-    @Option(name: .customLong("sandbox-env"), help: help(.sandboxEnvironment)) var sandboxEnvironment: [String] = []
+    @Flag(help: ConfigKey.allowRunCommand.help) var allowRunCommand = false
+    @Option(name: .customLong("sandbox"), help: ConfigKey.sandboxPolicy.help) var sandboxPolicy: String?
+    @Flag(help: ConfigKey.sandboxApproveCommands.help) var sandboxApproveCommands = false
+    @Option(help: ConfigKey.sandboxCpuSeconds.help) var sandboxCpuSeconds: Int?
+    @Option(name: .customLong("sandbox-memory-mb"), help: ConfigKey.sandboxMemoryMB.help) var sandboxMemoryMB: Int?
+    @Option(name: .customLong("sandbox-file-size-mb"), help: ConfigKey.sandboxFileSizeMB.help) var sandboxFileSizeMB: Int?
+    @Option(help: ConfigKey.sandboxProcesses.help) var sandboxProcesses: Int?
+    @Option(name: .customLong("sandbox-output-kb"), help: ConfigKey.sandboxOutputKB.help) var sandboxOutputKB: Int?
+    @Option(help: ConfigKey.sandboxHide.help) var sandboxHide: [String] = []
+    @Option(name: .customLong("sandbox-env"), help: ConfigKey.sandboxEnvironment.help) var sandboxEnvironment: [String] = []
     @Flag(help: "Write a verified patch into the repository's working tree (only if the files it touches are unchanged).")
     var apply = false
 
     func validate() throws {
-        if issue == nil, issueFile == nil { throw ValidationError("give the issue with --issue TEXT or --issue-file FILE") }
+        if issue == nil, issueFile == nil, resume == nil { throw ValidationError("give the issue with --issue TEXT or --issue-file FILE") }
         if issue != nil, issueFile != nil { throw ValidationError("give either --issue or --issue-file, not both") }
         do { _ = try commandLineSettings() } catch { throw ValidationError(error.description) }
         try FixInputs.checkFolder(repo)
@@ -61,12 +54,8 @@ struct FixCommand: AsyncParsableCommand {
 
     /// The options given, checked against the same limits as every other layer.
     private func commandLineSettings() throws(ConfigError) -> Settings {
-        let given: [(ConfigKey, JSON?)] = [
-            (.testCommand, testCmd.map(JSON.string)), (.modelUrl, modelURL.map(JSON.string)), (.model, model.map(JSON.string)),
-            (.apiKeyEnv, apiKeyEnv.map(JSON.string)), (.maxSteps, maxSteps.map(JSON.int)), (.heavy, heavy.map(JSON.int)),
-            (.maxStepTokens, maxStepTokens.map(JSON.int)), (.tokenBudget, tokenBudget.map(JSON.int)),
-            (.timeout, timeout.map(JSON.double)), (.commandTimeout, commandTimeout.map(JSON.double)),
-            (.actionMode, actionMode.map(JSON.string)), (.contextSize, contextSize.map(JSON.int)),
+        let own: [(ConfigKey, JSON?)] = [
+            (.maxStepTokens, maxStepTokens.map(JSON.int)), (.commandTimeout, commandTimeout.map(JSON.double)),
             (.allowRunCommand, allowRunCommand ? JSON.bool(true) : nil), (.sandboxPolicy, sandboxPolicy.map(JSON.string)),
             (.sandboxApproveCommands, sandboxApproveCommands ? JSON.bool(true) : nil),
             (.sandboxCpuSeconds, sandboxCpuSeconds.map(JSON.int)), (.sandboxMemoryMB, sandboxMemoryMB.map(JSON.int)),
@@ -76,18 +65,13 @@ struct FixCommand: AsyncParsableCommand {
             (.sandboxEnvironment, sandboxEnvironment.isEmpty ? nil : .array(sandboxEnvironment.map(JSON.string))),
             (.failToPass, failToPass.isEmpty ? nil : JSON.array(failToPass.map(JSON.string))),
         ]
-        var settings = Settings()
-        for case let (key, value?) in given {
-            settings = settings.overlaid(by: try Settings(object: [key.rawValue: value], layer: .commandLine, location: key.option))
-        }
-        return settings
-    }
-
-    private static func help(_ key: ConfigKey) -> ArgumentHelp {
-        ArgumentHelp("\(key.summary) (default: \(key.defaultText))")
+        return try runOptions.settings(adding: own)
     }
 
     func run() async throws {
+        // fixpoint.toml lives at the repository root, which --repo may lie below.
+        let root = (try? await Repository.discover(from: repo).workdir) ?? repo
+        let resumePoint = try await loadResumePoint(root: root)
         let issueText: String
         if let issueFile {
             do { issueText = try FixInputs.readIssueFile(issueFile) } catch {
@@ -95,13 +79,21 @@ struct FixCommand: AsyncParsableCommand {
                 throw ExitCode(ExitCodes.usage)
             }
         } else {
-            issueText = issue ?? ""
+            issueText = issue ?? resumePoint?.issue ?? ""
         }
-        // fixpoint.toml lives at the repository root, which --repo may lie below.
-        let root = (try? await Repository.discover(from: repo).workdir) ?? repo
         let plan: FixPlan
         do {
-            let settings = try ConfigFile.read(in: root).settings.overlaid(by: commandLineSettings())
+            // The killed run's test command over fixpoint.toml's; only --test-cmd overrides it.
+            var file = try ConfigFile.read(in: root).settings
+            if let resumePoint {
+                file.testCommand = resumePoint.testCommand
+                // Only single runs checkpoint: fixpoint.toml's heavy is for new runs; only --heavy is refused.
+                if let heavy = file.heavy, heavy > 1 {
+                    printError("fixpoint: resuming as a single-trajectory run (heavy = \(heavy) in fixpoint.toml applies to new runs)")
+                }
+                file.heavy = nil
+            }
+            let settings = file.overlaid(by: try commandLineSettings())
             plan = try FixPlan(repository: repo, issue: issueText, settings: settings, location: "\(root)/\(ConfigFile.name)")
         } catch {
             printError("fixpoint: \(error)")
@@ -114,8 +106,9 @@ struct FixCommand: AsyncParsableCommand {
         var request = plan.request
         if request.sandbox.approveCommands { request.commandApproval = TerminalApproval.ask }
         var options = plan.options()
-        options.trajectoryPath = trajectory
+        options.trajectoryPath = trajectory ?? resumePoint?.journalPath
         options.applyToUserTree = apply
+        options.resume = resumePoint
 
         let progress = ProgressPrinter(jsonEvents: jsonEvents, maxSteps: request.maxSteps)
         let stop = SignalWaiter(signals: [SIGINT, SIGTERM])
@@ -137,6 +130,27 @@ struct FixCommand: AsyncParsableCommand {
             if apply, outcome.applyError != nil { throw ExitCode(ExitCodes.notVerified) }
         default: throw ExitCode(ExitCodes.notVerified)
         }
+    }
+
+    /// The killed run `--resume` names, checked to have worked on this repository.
+    private func loadResumePoint(root: String) async throws -> ResumePoint? {
+        guard let resume else { return nil }
+        let point: ResumePoint
+        do { point = try await ResumePoint.load(journal: resume) } catch {
+            printError("fixpoint: cannot resume: \(error)")
+            throw ExitCode(ExitCodes.usage)
+        }
+        let theirs = (try? await Repository.discover(from: point.repository).workdir) ?? point.repository
+        guard Self.samePath(theirs, root) else {
+            printError("fixpoint: cannot resume: the run of \(resume) worked on \(theirs), not \(root); give --repo \(point.repository)")
+            throw ExitCode(ExitCodes.usage)
+        }
+        return point
+    }
+
+    private static func samePath(_ a: String, _ b: String) -> Bool {
+        func canonical(_ p: String) -> String { URL(fileURLWithPath: p).resolvingSymlinksInPath().standardizedFileURL.path }
+        return canonical(a) == canonical(b)
     }
 
     private func write(_ outcome: FixOutcome, issue: String, root: String) throws {

@@ -76,12 +76,16 @@ final class ProgressPrinter: Sendable {
             return
         }
         var lines = ["fixpoint: \(r.status.rawValue) (\(r.endReason.rawValue)) after \(r.steps) steps, \(r.toolCalls) tool calls, \(String(format: "%.1f", r.timing.wallS))s"]
+        if let step = r.resumedFromStep { lines.append("  resumed a killed run after its step \(step)") }
         if let error = r.error { lines.append("  error: \(error)") }
         if let before = r.tests.before { lines.append("  tests before: exit \(before.exitCode)") }
         if let after = r.tests.after { lines.append("  tests after:  exit \(after.exitCode) on a clean copy with the patch") }
         if let sandbox = r.sandbox { lines.append("  sandbox: \(sandbox.policy), \(sandbox.detail)") }
         if !r.filesChanged.isEmpty { lines.append("  files changed: \(r.filesChanged.joined(separator: ", "))") }
         lines.append("  tokens: \(r.usage.promptTokens) prompt (\(r.usage.cachedPromptTokens) cached), \(r.usage.completionTokens) completion")
+        let t = r.timing, s = { (v: Double) in String(format: "%.1f", v) }
+        lines.append("  time: model \(s(t.modelS))s, tools \(s(t.toolsS))s, model start \(s(t.modelStartS))s, tests before \(s(t.testsBeforeS))s, "
+                     + "verification \(s(t.verificationS))s, harness \(s(t.harnessS))s")
         if let applied = outcome.appliedFiles { lines.append("  applied to your working tree: \(applied.joined(separator: ", "))") }
         if let applyError = outcome.applyError { lines.append("  not applied: \(applyError)") }
         printError(lines.joined(separator: "\n"))

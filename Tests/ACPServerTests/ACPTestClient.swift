@@ -58,7 +58,7 @@ final class ACPTestClient: Sendable {
         method == "session/request_permission" ? .success(["outcome": ["outcome": "selected", "optionId": "reject_once"]]) : .success(.null)
     }
 
-    func request(_ method: String, _ params: JSON? = nil, timeout: Double = 10) async throws -> JSON {
+    func request(_ method: String, _ params: JSON? = nil, timeout: Double = 30) async throws -> JSON {
         try await withThrowingTaskGroup(of: JSON.self) { group in
             group.addTask { try await self.connection.request(method, params) }
             group.addTask {
@@ -66,7 +66,9 @@ final class ACPTestClient: Sendable {
                 throw TimedOut(what: "the response to \(method)")
             }
             defer { group.cancelAll() }
-            return try await group.next()!
+            let result = try await group.next()!
+            if method == "session/prompt" { try await settle() }
+            return result
         }
     }
 
@@ -89,6 +91,18 @@ final class ACPTestClient: Sendable {
 
     func prompt(_ sessionID: String, _ text: String, timeout: Double = 60) async throws -> JSON {
         try await request("session/prompt", ["sessionId": .string(sessionID), "prompt": [["type": "text", "text": .string(text)]]], timeout: timeout)
+    }
+
+    /// A response can overtake the notifications sent before it on their way into `inbox` (they are
+    /// recorded by a task of their own): waits until nothing new has arrived for a while.
+    func settle() async throws {
+        var count = -1
+        while true {
+            let now = inbox.items.withLock { $0.count }
+            if now == count { return }
+            count = now
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     /// Every `session/update`'s `update`, in order.

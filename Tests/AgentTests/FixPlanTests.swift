@@ -37,6 +37,16 @@ import Testing
         #expect(plan.model == .embedded(modelPath: nil))
     }
 
+    @Test func failToPassComesFromTheFileAndTheCommandArguments() throws {
+        let file = try ConfigFile.parse("testCommand = \"pytest\"\nfailToPass = [\"tests/test_a.py::test_x\", \"test_y (m.T)\"]\n", path: "fixpoint.toml")
+        let plan = try FixPlan(repository: "/repo", issue: "bug", settings: file.settings, location: "x")
+        #expect(plan.request.failToPass == ["tests/test_a.py::test_x", "test_y (m.T)"])
+        let arguments = try Settings(object: ["failToPass": ["t::z"]], layer: .commandArguments, location: "arguments[0]")
+        let overridden = try FixPlan(repository: "/repo", issue: "bug", settings: file.settings.overlaid(by: arguments), location: "x")
+        #expect(overridden.request.failToPass == ["t::z"])
+        #expect(throws: ConfigError.self) { try Settings(object: ["failToPass": "t::z"], layer: .editor, location: "init") }
+    }
+
     @Test func aMissingTestCommandSaysWhereToSetIt() {
         do {
             _ = try FixPlan(repository: "/repo", issue: "bug", settings: Settings(), location: "/repo/fixpoint.toml")

@@ -8,15 +8,7 @@ import Testing
 /// conversation valid, keep most requests byte-extending the previous one, and still end verified.
 @Suite struct LongRunTests {
     @Test func threeHundredStepsCompactAndStillVerify() async throws {
-        var files = [
-            "calc.py": "def add(a, b):\n    return a - b\n",
-            "test_calc.py": "from calc import add\n\ndef test_add():\n    assert add(2, 3) == 5\n",
-            "run_tests.sh": "python3 -c 'import test_calc; test_calc.test_add(); print(\"1 passed\")'\n",
-        ]
-        for f in 0..<20 {
-            files["pkg/module_\(f).py"] = (1...40).map { "def function_\(f)_\($0)(x):  # helper number \($0) in module \(f)\n    return x * \($0)\n" }.joined()
-        }
-        let repo = try await TempRepo(files: files)
+        let repo = try await LongRunRepository.make()
         defer { repo.remove() }
 
         let steps = 300

@@ -192,6 +192,31 @@ func stageSettings(mode: ActionMode = .native, contextSize: Int = 16_384, testsF
         #expect(ledger.message.content?.contains("calc.py | +1 -1") == true)
     }
 
+    /// The bytes each entry keeps (budgeting and prefix tracking read them instead of serializing the
+    /// history every step) stay exactly what a request carries, through stubbing and folding.
+    @Test func keptBytesAreWhatTheRequestCarriesAfterEveryRewrite() async {
+        func check(_ conversation: Conversation) {
+            let body = RequestBuilder(settings: stageSettings(), registry: .standard(allowRunCommand: false))
+            let request = body.request(conversation, mode: .native, excluded: [], repeats: 0)
+            let messages = JSON.array(request.messages.map { $0.toJSON() }).serialized()
+            #expect(conversation.serializedMessages.map { String(decoding: $0, as: UTF8.self) } == request.messages.map { $0.toJSON().serialized() })
+            #expect(conversation.serializedBytes == messages.utf8.count)
+            #expect(body.bodyBytes(request, messagesBytes: conversation.serializedBytes) == request.body().serialized().utf8.count)
+        }
+        var compactor = ContextCompactor(settings: stageSettings(contextSize: 8192))
+        compactor.calibrate(promptTokens: 300, requestBytes: 1000)
+        var conversation = Self.conversation(turns: 40, outputBytes: 2000)
+        check(conversation)
+        let before = conversation.serializedMessages
+        _ = await compactor.compactIfNeeded(&conversation, overhead: 500, reserve: 1024, force: false) { "" }
+        check(conversation)
+        #expect(!conversation.serializedMessages.extends(before))
+        let compacted = conversation.serializedMessages
+        conversation.append(.user("next"), kind: .nudge, step: 41)
+        #expect(conversation.serializedMessages.extends(compacted))
+        check(Conversation())
+    }
+
     @Test func anOverflowForcesACompactionAndTheServersSizeWins() async {
         var compactor = ContextCompactor(settings: stageSettings(contextSize: 16_384))
         compactor.noteServerContextSize(8192)
@@ -240,9 +265,10 @@ func stageSettings(mode: ActionMode = .native, contextSize: Int = 16_384, testsF
 
     @Test func prefixReuseCountsRequestsThatExtendThePreviousOne() throws {
         let telemetry = TrajectoryTelemetry(trajectory: 0, maxSteps: 5, journal: try TrajectoryJournal(path: nil)) { _ in }
-        telemetry.trackPrefix("[a")
-        telemetry.trackPrefix("[a,b")
-        telemetry.trackPrefix("[c")
+        let (a, b, c) = (Array(#"{"a":1}"#.utf8), Array(#"{"b":2}"#.utf8), Array(#"{"c":3}"#.utf8))
+        telemetry.trackPrefix([a])
+        telemetry.trackPrefix([a, b])
+        telemetry.trackPrefix([c])
         let outcome = telemetry.outcome(.maxSteps, error: nil, modelUnreachable: false)
         #expect(outcome.prefixComparisons == 2 && outcome.prefixExtensions == 1)
     }

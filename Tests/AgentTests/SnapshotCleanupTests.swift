@@ -76,7 +76,8 @@ import Testing
         #expect(folder.left.isEmpty, "left behind: \(folder.left)")
     }
 
-    /// A base kept for a later apply is the one folder left, until its holder discards it.
+    /// A base kept for a later apply is the one snapshot left (with its object store, `<uuid>.objects`),
+    /// until its holder discards it.
     @Test func aKeptBaseIsTheOnlyFolderLeftUntilDiscarded() async throws {
         let repo = try await TempRepo.pythonBug()
         defer { repo.remove() }
@@ -86,7 +87,10 @@ import Testing
         runOptions.retainBase = true
         let outcome = await Fixer.run(fixRequest(repo), model: .embedded(), options: runOptions)
         let pending = try #require(outcome.pendingApply)
-        #expect(folder.left.count == 1)
+        // The base and its object store (`<uuid>.objects`), each with its owner record.
+        let folders = folder.left.filter { !$0.hasSuffix(".owner") }
+        #expect(folders.count == 2 && folders.filter { $0.hasSuffix(".objects") }.count == 1, "\(folder.left)")
+        #expect(folder.left.filter { $0.hasSuffix(".owner") }.count == 2, "their owner records: \(folder.left)")
         await pending.discard()
         #expect(folder.left.isEmpty, "left behind: \(folder.left)")
     }

@@ -40,6 +40,26 @@ import Testing
     }
 }
 
+/// `splitLines` scans bytes; it must split exactly as the Character-based split it replaced.
+@Suite struct SplitLinesTests {
+    static func characterSplit(_ text: String) -> [Substring] {
+        guard !text.isEmpty else { return [] }
+        var lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        if text.utf8.last == UInt8(ascii: "\n") { lines.removeLast() }
+        return lines.map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+    }
+
+    @Test func splitsLikeTheCharacterSplit() {
+        let pieces = ["a", "", "\n", "\r\n", "\r", "\r\r\n", "\n\r", "é", "e\u{301}", "\u{301}", "🎉", "\t x ", "\n\n", "\r\r"]
+        var texts = pieces
+        for a in pieces { for b in pieces { for c in pieces { texts.append(a + b + c) } } }
+        for text in texts {
+            #expect(splitLines(text) == Self.characterSplit(text), "\(Array(text.unicodeScalars))")
+        }
+        #expect(splitLines("one\r\ntwo\nthree") == ["one", "two", "three"])
+    }
+}
+
 @Suite struct TriageRunnerTests {
     @Test func pytest() throws {
         let digest = try #require(TestOutputCondenser.digest(TriageFixtures.pytest))

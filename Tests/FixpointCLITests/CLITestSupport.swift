@@ -31,3 +31,14 @@ func temporaryFolder(_ name: String) throws -> String {
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
+
+/// A committed repository in `dir` whose test fails until `add` adds: calc.py (the bug) and
+/// test_calc.py, run by `python3 test_calc.py`. What the run-lifecycle CLI tests fix.
+func makeCalcRepository(in dir: String) async throws {
+    let setup = "printf 'def add(a, b):\\n    return a - b\\n' > calc.py && "
+        + "printf 'from calc import add\\nassert add(2, 3) == 5\\n' > test_calc.py && "
+        + "git init -q && git add . && git -c user.name=t -c user.email=t@e commit -qm base"
+    let result = try await ChildProcess.shell(setup, in: dir)
+    #expect(result.status == .exited(0), "\(result.stdoutText)")
+}
+

@@ -14,10 +14,7 @@ import Testing
             try? FileManager.default.removeItem(atPath: dir)
             try? FileManager.default.removeItem(atPath: cache)
         }
-        let setup = "printf 'def add(a, b):\\n    return a - b\\n' > calc.py && "
-            + "printf 'from calc import add\\nassert add(2, 3) == 5\\n' > test_calc.py && "
-            + "git init -q && git add . && git -c user.name=t -c user.email=t@e commit -qm base"
-        _ = try await ChildProcess.shell(setup, in: dir)
+        try await makeCalcRepository(in: dir)
         func call(_ name: String, _ arguments: String) -> ChatScript {
             ChatScript(toolCalls: [ToolCall(id: "\(name):\(UUID().uuidString.prefix(6))", name: name, arguments: arguments)])
         }

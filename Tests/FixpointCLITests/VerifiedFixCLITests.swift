@@ -83,5 +83,13 @@ import Testing
         #expect(tests?["fail_to_pass"] == ["test_add (test_calc.CalcTests)"])
         #expect(tests?["still_failing"] == [])
         #expect(tests?["pass_to_pass_broken"] == [])
+        // The report's time split, and the same split in the closing summary.
+        let timing = try JSON.parse(String(contentsOfFile: report, encoding: .utf8))["timing"]
+        for key in ["wall_s", "model_s", "tools_s", "model_start_s", "tests_before_s", "verification_s", "harness_s"] {
+            #expect((timing?[key]?.doubleValue ?? -1) >= 0, "\(key) in \(timing.map { $0.serialized() } ?? "no timing")")
+        }
+        #expect((timing?["verification_s"]?.doubleValue ?? 0) > 0)
+        #expect(r.err.contains("  time: model "), "stderr: \(r.err)")
+        #expect(r.err.contains(", harness "), "stderr: \(r.err)")
     }
 }

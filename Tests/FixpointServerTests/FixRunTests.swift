@@ -77,6 +77,20 @@ private func answering(applied: Bool) -> @Sendable (String, JSON?) -> Result<JSO
         #expect(folder.read("new.txt") == nil)
     }
 
+    @Test func aTestOnlyPatchIsNotOffered() async throws {
+        let folder = try TempFolder(files: ["test_a.py": "assert 1 == 2\n"])
+        var report = RunReport(status: .unverified, endReason: .submitted, patch: "--- a/test_a.py\n+++ b/test_a.py\n", filesChanged: ["test_a.py"], steps: 2)
+        report.tests.testFilesTouched = ["test_a.py"]
+        let outcome = FixOutcome(report: report, changes: [FileChange(path: "test_a.py", before: "assert 1 == 2\n", after: "assert 1 == 1\n")])
+        let client = await TestClient(runner: ScriptedRunner.finishing(with: outcome, record: Recorder()), answer: answering(applied: true))
+        try await client.initialize(rootPath: folder.path)
+        let result = try await client.request("workspace/executeCommand", fix())
+        #expect(result["tests"]?["test_files_touched"] == ["test_a.py"])
+        #expect(client.messages("workspace/applyEdit").isEmpty)
+        #expect(client.messages("window/showMessage").contains { $0["message"]?.stringValue?.contains("changes only test files") == true })
+        #expect(folder.read("test_a.py") == "assert 1 == 2\n")
+    }
+
     @Test func aDeclinedEditStaysAvailableToApplyFix() async throws {
         let folder = try TempFolder(files: ["a.txt": "hello\n", "old.txt": "bye\n"])
         let outcome = FixOutcome(report: verified, changes: [

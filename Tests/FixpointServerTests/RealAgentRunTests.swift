@@ -43,6 +43,7 @@ import Runs
         let applied = try await client.request("workspace/executeCommand", ["command": "fixpoint.applyFix", "arguments": [["runId": .string(runID)]]], timeout: 60)
         #expect(applied["applied"] == ["calc.py"])
         #expect(folder.read("calc.py") == "def add(a, b):\n    return a + b\n")
+        _ = await client.finish()
     }
 
     /// The editor opened a folder below the repository root: unsaved buffers and the result map onto
@@ -80,5 +81,6 @@ import Runs
         let uris = documents.compactMap { $0["textDocument"]?["uri"]?.stringValue }
         #expect(uris == [repo.uri("sub/calc.py")], "\(edit)")
         #expect(documents.first?["textDocument"]?["version"] == 1)
+        _ = await client.finish()  // the run's kept base goes with the server
     }
 }

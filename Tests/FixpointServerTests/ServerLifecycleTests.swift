@@ -22,7 +22,7 @@ import Testing
         let capabilities = try #require(result["capabilities"])
         #expect(capabilities["textDocumentSync"]?["change"] == 2)
         #expect(capabilities["codeActionProvider"] != nil)
-        #expect(capabilities["executeCommandProvider"]?["commands"] == ["fixpoint.fixIssue", "fixpoint.cancel", "fixpoint.applyFix", "fixpoint.proposedDiff"])
+        #expect(capabilities["executeCommandProvider"]?["commands"] == ["fixpoint.fixIssue", "fixpoint.cancel", "fixpoint.applyFix", "fixpoint.proposedDiff", "fixpoint.resumeFix"])
         #expect(capabilities["workspace"]?["workspaceFolders"]?["supported"] == true)
 
         let again = try await client.requestError("initialize", ["capabilities": [:]])

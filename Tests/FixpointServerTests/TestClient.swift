@@ -44,8 +44,9 @@ final class TestClient: Sendable {
         }
     }
 
-    /// A request with a timeout, so a server that never answers fails the test instead of hanging it.
-    func request(_ method: String, _ params: JSON? = nil, timeout: Double = 10) async throws -> JSON {
+    /// A request with a timeout, so a server that never answers fails the test instead of hanging it
+    /// (30 s: a guard against hangs, not a latency check; a parallel run on 2 cores can take 10 s).
+    func request(_ method: String, _ params: JSON? = nil, timeout: Double = 30) async throws -> JSON {
         try await withThrowingTaskGroup(of: JSON.self) { group in
             group.addTask { try await self.connection.request(method, params) }
             group.addTask {
@@ -100,7 +101,7 @@ final class TestClient: Sendable {
 
     /// Waits until a server message with `method` matching `predicate` has arrived, and returns its params.
     @discardableResult
-    func waitFor(_ method: String, timeout: Double = 10, where predicate: @escaping (JSON) -> Bool = { _ in true }) async throws -> JSON {
+    func waitFor(_ method: String, timeout: Double = 30, where predicate: @escaping (JSON) -> Bool = { _ in true }) async throws -> JSON {
         let deadline = ContinuousClock.now + .seconds(timeout)
         while ContinuousClock.now < deadline {
             if let found = messages(method).first(where: predicate) { return found }
@@ -112,7 +113,14 @@ final class TestClient: Sendable {
     /// Ends the client's output: the server sees end of input.
     func closeInput() { transport.close() }
 
-    func serverExitCode(timeout: Double = 10) async throws -> Int32 {
+    /// Ends the session as an editor going away does and waits for the server to stop, so the bases it
+    /// kept for `fixpoint.applyFix` are removed before the test returns.
+    func finish() async -> Int32 {
+        closeInput()
+        return await serverTask.value
+    }
+
+    func serverExitCode(timeout: Double = 30) async throws -> Int32 {
         try await withThrowingTaskGroup(of: Int32.self) { group in
             group.addTask { await self.serverTask.value }
             group.addTask { try await Task.sleep(for: .seconds(timeout)); throw TimedOut(what: "the server to stop") }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Git
+import BlockingTestSupport
 
 /// One generated change: the files the user's repository starts with, and what the agent does.
 struct DiffCase: CustomStringConvertible, Sendable {
@@ -117,7 +118,7 @@ func put(_ directory: String, _ path: String, _ bytes: [UInt8]) throws {
     try Data(bytes).write(to: URL(fileURLWithPath: full))
 }
 
-@Suite struct DiffCrossCheckTests {
+@Suite(.offTheCooperativePool) struct DiffCrossCheckTests {
     func prepare(_ diffCase: DiffCase) throws -> (Fixture, Snapshot) {
         let fixture = try Fixture()
         for (path, bytes) in diffCase.files { try fixture.writeBytes(path, bytes) }

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 @testable import Git
+import BlockingTestSupport
 
-@Suite struct PatchApplyTests {
+@Suite(.offTheCooperativePool) struct PatchApplyTests {
     static let twenty = (1...20).map { "line \($0)" }.joined(separator: "\n") + "\n"
 
     func snapshot(_ files: [String: String]) throws -> (Fixture, Snapshot) {

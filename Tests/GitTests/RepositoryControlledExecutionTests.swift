@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 @testable import Git
+import BlockingTestSupport
 
 /// A repository can carry commands that git runs for it: hooks, clean/smudge filters, an fsmonitor,
 /// a hooks path. Fixpoint reads repositories with libgit2 only, which runs none of them: snapshots,
 /// forks, patches, diffs and writing the result back leave no trace of any.
-@Suite struct RepositoryControlledExecutionTests {
+@Suite(.offTheCooperativePool) struct RepositoryControlledExecutionTests {
     @Test func hooksFiltersAndFsmonitorNeverRun() throws {
         let f = try Fixture(files: ["calc.py": "def add(a, b):\n    return a - b\n", "notes.txt": "notes\n"])
         let markers = f.scratch.path + "/markers"

@@ -2,8 +2,9 @@ import Foundation
 import Synchronization
 import Testing
 @testable import Git
+import BlockingTestSupport
 
-@Suite struct RepositoryTests {
+@Suite(.offTheCooperativePool) struct RepositoryTests {
     @Test func discoversFromASubfolderAndReadsHeadAndCommits() throws {
         let fixture = try Fixture(files: ["src/deep/file.txt": "content\n"])
         let repository = try Repository.discover(from: fixture.repo + "/src/deep")
@@ -72,7 +73,7 @@ import Testing
     }
 }
 
-@Suite struct BlockingWorkTests {
+@Suite(.offTheCooperativePool) struct BlockingWorkTests {
     /// Three jobs that each wait until all three are running: on the two-thread cooperative pool the
     /// third could never start while two block, so they would time out.
     @Test func blockingJobsDoNotOccupyTheCooperativePool() async throws {
@@ -92,6 +93,18 @@ import Testing
             return try await group.reduce(true) { $0 && $1 }
         }
         #expect(allMet)
+    }
+
+    /// This suite carries `.offTheCooperativePool`: its bodies, sync or async, run on the tests' own
+    /// threads, so the blocking ones leave Swift's cooperative pool to the rest of a parallel run.
+    @Test func aSyncTestBodyRunsOnTheTestsPool() {
+        #expect(OffTheCooperativePool.isCurrent)
+    }
+
+    @Test func anAsyncTestBodyRunsOnTheTestsPoolAfterAnAwait() async {
+        #expect(OffTheCooperativePool.isCurrent)
+        await Task.yield()
+        #expect(OffTheCooperativePool.isCurrent)
     }
 
     /// The pool is bounded: more jobs than threads all finish, never more than `threadCount` at once.

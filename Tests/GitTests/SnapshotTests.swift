@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 @testable import Git
+import BlockingTestSupport
 
-@Suite struct SnapshotTests {
+@Suite(.offTheCooperativePool) struct SnapshotTests {
     @Test func snapshotHoldsHeadUncommittedUntrackedAndOverlaysButNotIgnored() throws {
         let fixture = try Fixture(files: ["a.txt": "one\n", "b.txt": "two\n", ".gitignore": "*.log\n", "gone.txt": "bye\n"])
         try fixture.write("a.txt", "one changed\n")
@@ -202,7 +203,7 @@ extension Fixture {
     }
 }
 
-@Suite struct CancelledRunTests {
+@Suite(.offTheCooperativePool) struct CancelledRunTests {
     @Test func aCancelledRunLeavesNoSnapshotAndAnUntouchedRepository() async throws {
         let fixture = try Fixture(files: ["f.txt": "x\n"])
         try fixture.write("f.txt", "dirty\n")
@@ -229,7 +230,7 @@ extension Fixture {
     }
 }
 
-@Suite struct ConcurrentSnapshotTests {
+@Suite(.offTheCooperativePool) struct ConcurrentSnapshotTests {
     @Test func snapshotsOfOneRepositoryCreatedAtOnceAreCompleteAndDistinct() async throws {
         let fixture = try Fixture(files: ["a.txt": "a\n", "src/b.txt": "b\n"])
         try fixture.write("untracked.txt", "u\n")

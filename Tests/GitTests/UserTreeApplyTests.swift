@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 @testable import Git
+import BlockingTestSupport
 
-@Suite struct UserTreeApplyTests {
+@Suite(.offTheCooperativePool) struct UserTreeApplyTests {
     /// A write that fails part way puts back what was already written: all files or none.
     @Test func aFailedWriteRollsBackTheFilesAlreadyWritten() throws {
         let fixture = try Fixture(files: ["a.txt": "a\n"])

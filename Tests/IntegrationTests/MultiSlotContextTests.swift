@@ -7,7 +7,7 @@ import Synchronization
 import Testing
 
 /// A real llama-server with several slots (`-c 8192 -np 4`): `/props` reports the per-slot context,
-/// and a `--model-url` run plans for exactly that, not a quarter of it.
+/// a `--model-url` run plans for exactly that, not a quarter of it, and `doctor` says it is too small.
 @Suite(.serialized, .enabled(if: Runtime.shouldRun, Runtime.skipNote))
 struct MultiSlotContextTests {
     @Test func aRemoteRunPlansForTheServersPerSlotContext() async throws {
@@ -20,6 +20,12 @@ struct MultiSlotContextTests {
             let info = try await ModelClient(endpoint: ModelEndpoint(baseURL: server.baseURL)).probe()
             #expect(info.slots == 4)
             #expect(info.contextSize == 2048, "llama-server's /props n_ctx is per slot")
+
+            // doctor reads the same figure from the real server, and says it is below the minimum.
+            let doctor = try await ChildProcess.run(ProcessSpec(executable: Runtime.fixpointBinary, arguments: ["doctor", "--model-url", server.baseURL]))
+            #expect(doctor.status == .exited(1), "\(doctor.stdoutText)")
+            #expect(doctor.stdoutText.contains("2048 tokens per slot (4 slots)"), "\(doctor.stdoutText)")
+            #expect(doctor.stdoutText.contains("llama-server -c 32768 -np 4"), "\(doctor.stdoutText)")
 
             // A remote run over that server. The test command does not exist, so the run stops
             // right after it announced its plan, before any generation (cheap on 2 cores).

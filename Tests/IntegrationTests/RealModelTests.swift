@@ -90,6 +90,10 @@ struct RealModelTests {
             "--report", work + "/report.json", "--trajectory", work + "/trajectory.jsonl", "--json-events",
         ])
         spec.timeout = 1500
+        // Marks the llama-server this run starts (it inherits the environment), so the check below
+        // counts only this run's servers, not those of anything else running on the machine.
+        let runID = UUID().uuidString
+        spec.environment = ProcessInfo.processInfo.environment.merging(["FIXPOINT_E2E_RUN": runID]) { $1 }
         let run = try await ChildProcess.run(spec)
         let code = run.status.code
         #expect(code == 0 || code == 1, "exit \(code): \(run.stderrText)")
@@ -108,7 +112,8 @@ struct RealModelTests {
         #expect(lines.last?.contains("\"kind\":\"report\"") == true)
         // The user's repository is untouched; nothing is left running.
         #expect(try await ChildProcess.shell(fingerprint, in: repo).stdoutText == before)
-        let left = try await ChildProcess.shell("pgrep -f '[l]lama-server.*--port' | wc -l")
+        let left = try await ChildProcess.shell(
+            "for p in $(pgrep -f '[l]lama-server.*--port'); do tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | grep -qx 'FIXPOINT_E2E_RUN=\(runID)' && echo $p; done | wc -l")
         #expect(left.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
         print("e2e: status \(status), end \(report["end_reason"]?.stringValue ?? "?"), \(report["steps"]?.intValue ?? 0) steps, \(toolCalls) tool calls, \(report["timing"]?["wall_s"]?.doubleValue ?? 0)s")
     }

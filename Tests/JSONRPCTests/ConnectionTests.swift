@@ -28,6 +28,8 @@ struct RawPeer {
 @Suite struct ConnectionTests {
     @Test func answersMalformedInputAndKeepsGoing() async throws {
         let (mine, theirs) = InMemoryTransport.pair()
+        // Ends both inputs, so the connection's read task ends with the test (no task left waiting).
+        defer { mine.close(); theirs.close() }
         let connection = Connection(transport: theirs)
         await connection.start()
         var peer = RawPeer(mine)
@@ -73,6 +75,8 @@ struct RawPeer {
 
     @Test func cancellingAnOutgoingRequestTellsThePeer() async throws {
         let (mine, theirs) = InMemoryTransport.pair()
+        // Ends both inputs, so the connection's read task ends with the test (no task left waiting).
+        defer { mine.close(); theirs.close() }
         let connection = Connection(transport: theirs)
         await connection.start()
         var peer = RawPeer(mine)

@@ -28,6 +28,24 @@ import Testing
         #expect(try JSON.parse(#""\ud83c\udf89 \u00e9""#) == .string("🎉 é"))
     }
 
+    /// The serializer copies runs of plain bytes whole: escapes at the first and last byte, next to
+    /// each other and next to multi-byte characters must come out exactly as one escape per byte.
+    @Test func everyControlCharacterHasOneEscapeWhereverItStands() throws {
+        let escapes = ["\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007", "\\b", "\\t", "\\n",
+                       "\\u000b", "\\f", "\\r", "\\u000e", "\\u000f"] + (0x10..<0x20).map { "\\u00" + String($0, radix: 16) }
+        for code in 0..<0x20 {
+            let c = String(UnicodeScalar(UInt8(code)))
+            let value = "\(c)é\(c)\(c)x\"\\🎉\(c)"
+            let e = escapes[code]
+            #expect(JSON.string(value).serialized() == "\"\(e)é\(e)\(e)x\\\"\\\\🎉\(e)\"")
+            #expect(try JSON.parse(JSON.string(value).serializedBytes()) == .string(value))
+        }
+        // DEL and everything above the controls is kept as is.
+        #expect(JSON.string("\u{7F}ab").serialized() == "\"\u{7F}ab\"")
+        let long = String(repeating: "line of text with \"quotes\" and a tab\t\n", count: 5000)
+        #expect(try JSON.parse(JSON.array([.string(long), ["k": .string(long)]]).serialized()) == JSON.array([.string(long), ["k": .string(long)]]))
+    }
+
     @Test func invalidInputSaysWhere() {
         for bad in ["{", "[1,]", #"{"a" 1}"#, "tru", #""unterminated"#, "01", "1 2"] {
             #expect(throws: JSONParseError.self) { try JSON.parse(bad) }

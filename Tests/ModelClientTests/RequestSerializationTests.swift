@@ -24,6 +24,26 @@ import Testing
         #expect(a.bodyBytes() == a.bodyBytes())
     }
 
+    /// Messages kept serialized by the caller are copied into the body byte for byte as the
+    /// serializer would write them, and only while the messages are the ones they were made from.
+    @Test func keptSerializedMessagesGiveTheSameBytesAndGoStaleSafely() {
+        var r = ChatRequest(messages: conversation(), tools: [readFileTool])
+        r.seed = 3
+        r.extra = ["messages": "ignored", "cache_prompt": true]
+        let plain = r.bodyBytes()
+        r.keepSerializedMessages(r.messages.map { $0.toJSON().serializedBytes() })
+        #expect(r.bodyBytes() == plain)
+        #expect(r.bodyBytes() == r.body().serializedBytes())
+        // Bytes that do not match the messages are not used once the messages change…
+        r.keepSerializedMessages(r.messages.map { _ in Array(#"{"stale":true}"#.utf8) })
+        r.messages.append(.user("one more"))
+        #expect(r.bodyBytes() == r.body().serializedBytes())
+        // …nor when their count is wrong; and a request is equal to itself without the cache.
+        r.keepSerializedMessages([])
+        #expect(r.bodyBytes() == r.body().serializedBytes())
+        #expect(r == ChatRequest(messages: r.messages, tools: [readFileTool]).withSeedAndExtra(3, r.extra))
+    }
+
     /// Appending a turn only appends: request N's body up to the end of its last message is a byte
     /// prefix of request N+1's body, so the server's prefix cache keeps hitting.
     @Test func appendingATurnOnlyAppends() throws {
@@ -114,5 +134,14 @@ import Testing
     ])
     func loopback(url: String, expected: Bool) {
         #expect(CurlConnection.isLoopback(url) == expected)
+    }
+}
+
+extension ChatRequest {
+    func withSeedAndExtra(_ seed: Int, _ extra: [String: JSON]) -> ChatRequest {
+        var r = self
+        r.seed = seed
+        r.extra = extra
+        return r
     }
 }

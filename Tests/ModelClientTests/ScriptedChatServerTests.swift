@@ -25,4 +25,26 @@ import Testing
         let third = await expectError { try await c.complete(request()) { _ in } }
         #expect(third?.description.contains("no more scripted turns") == true)
     }
+
+    /// The stream ends as this project's llama-server ends it (captured in ServerFormatTests): the
+    /// finish chunk without numbers, then one usage-only chunk (`choices: []`) carrying `usage` and
+    /// `timings` together, so tests of telemetry see what the real server sends.
+    @Test func theLastChunksAreShapedLikeLlamaServers() async throws {
+        let script = ChatScript(content: "hi", finishReason: "stop", usage: Usage(promptTokens: 29, completionTokens: 2, cachedPromptTokens: 28),
+                                timings: ["cache_n": 28, "prompt_n": 1, "prompt_ms": 5.0, "predicted_n": 2, "predicted_ms": 40.0])
+        let chunks = script.chunks()
+        let finish = try #require(chunks.dropLast().last)
+        #expect(finish["choices"]?[0]?["finish_reason"]?.stringValue == "stop")
+        #expect(finish["timings"] == nil && finish["usage"] == nil)
+        let last = try #require(chunks.last)
+        #expect(last["choices"] == .array([]))
+        #expect(last["usage"]?["prompt_tokens_details"]?["cached_tokens"]?.intValue == 28)
+        #expect(last["timings"]?["cache_n"]?.intValue == 28)
+
+        let server = try LoopbackServer.chatServer(turns: [script])
+        defer { server.stop() }
+        let r = try await client(server).complete(request()) { _ in }
+        #expect(r.usage == Usage(promptTokens: 29, completionTokens: 2, cachedPromptTokens: 28))
+        #expect(r.telemetry.server == ServerTimings(cachedTokens: 28, promptTokens: 1, promptMs: 5, generatedTokens: 2, generationMs: 40))
+    }
 }

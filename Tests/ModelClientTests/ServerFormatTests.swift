@@ -107,7 +107,28 @@ import Testing
         #expect(r.message.reasoning == "hmm")
         #expect(r.usage == Usage(promptTokens: 40, completionTokens: 3, cachedPromptTokens: 32))
         #expect(r.telemetry.tokensPerSecond == 50.0)
+        #expect(r.telemetry.server == ServerTimings(cachedTokens: 32, promptTokens: 8, promptMs: 10, generatedTokens: 3, generationMs: 60))
         #expect(r.finishReason == "stop")
+    }
+
+    /// The end of a stream exactly as this project's llama-server build sends it: the finish chunk,
+    /// then a usage-only chunk (`choices: []`) carrying both `usage.prompt_tokens_details.cached_tokens`
+    /// and `timings`, then `[DONE]`.
+    @Test func llamaServerUsageChunkCarriesTimings() async throws {
+        let head = "{\"choices\":[{\"finish_reason\":null,\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null}}],\"created\":1796066568,\"id\":\"chatcmpl-zV\",\"model\":\"qwen.gguf\",\"system_fingerprint\":\"b0-unknown\",\"object\":\"chat.completion.chunk\"}"
+        let piece = "{\"choices\":[{\"finish_reason\":null,\"index\":0,\"delta\":{\"content\":\"Here\"}}],\"created\":1796066568,\"id\":\"chatcmpl-zV\",\"model\":\"qwen.gguf\",\"system_fingerprint\":\"b0-unknown\",\"object\":\"chat.completion.chunk\"}"
+        let finish = "{\"choices\":[{\"finish_reason\":\"length\",\"index\":0,\"delta\":{}}],\"created\":1796066573,\"id\":\"chatcmpl-zV\",\"model\":\"qwen.gguf\",\"system_fingerprint\":\"b0-unknown\",\"object\":\"chat.completion.chunk\"}"
+        let usage = "{\"choices\":[],\"created\":1796066538,\"id\":\"chatcmpl-zV\",\"model\":\"qwen.gguf\",\"system_fingerprint\":\"b0-unknown\",\"object\":\"chat.completion.chunk\",\"usage\":{\"completion_tokens\":48,\"prompt_tokens\":29,\"total_tokens\":77,\"prompt_tokens_details\":{\"cached_tokens\":28}},\"timings\":{\"cache_n\":28,\"prompt_n\":1,\"prompt_ms\":226.144,\"prompt_per_token_ms\":226.144,\"prompt_per_second\":4.42196122824395,\"predicted_n\":48,\"predicted_ms\":7167.23,\"predicted_per_token_ms\":149.31729166666666,\"predicted_per_second\":6.697155081083044}}"
+        let text = [head, piece, finish, usage].map { "data: \($0)\n\n" }.joined() + "data: [DONE]\n\n"
+        let server = try LoopbackServer(replies: [.sseRaw(text, chunkSize: 7)])
+        let r = try await client(server).complete(request()) { _ in }
+        #expect(r.message.content == "Here")
+        #expect(r.finishReason == "length")
+        #expect(r.usage == Usage(promptTokens: 29, completionTokens: 48, cachedPromptTokens: 28))
+        #expect(r.telemetry.tokensPerSecond == 6.697155081083044)
+        let timings = try #require(r.telemetry.server)
+        #expect(timings == ServerTimings(cachedTokens: 28, promptTokens: 1, promptMs: 226.144, generatedTokens: 48, generationMs: 7167.23))
+        #expect(abs(timings.serverSeconds - 7.393374) < 1e-9)
     }
 
     @Test func multiLineDataAndMissingDoneWithFinishReasonIsComplete() async throws {

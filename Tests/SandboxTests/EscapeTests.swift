@@ -3,11 +3,12 @@ import Testing
 @testable import Sandbox
 #if canImport(Glibc)
 import Glibc
+import BlockingTestSupport
 #endif
 
 /// Each test is an escape attempt from inside the standard sandbox that must fail, with nothing
 /// written outside the snapshot.
-@Suite(.serialized) struct EscapeTests {
+@Suite(.serialized, .offTheCooperativePool) struct EscapeTests {
     @Test func networkConnectToAHostListenerFails() async throws {
         try await requireBubblewrap()
         let f = try SandboxFixture(); defer { f.remove() }

@@ -1,12 +1,14 @@
+import ChildProcess
 import Foundation
 import Testing
 @testable import Sandbox
 #if canImport(Glibc)
 import Glibc
+import BlockingTestSupport
 #endif
 
 /// Commands that would take the machine down are stopped within their limits.
-@Suite(.serialized) struct LimitsTests {
+@Suite(.serialized, .offTheCooperativePool) struct LimitsTests {
     @Test func aForkBombIsStoppedAtTheProcessLimit() async throws {
         try await requireBubblewrap()
         // Without a pids cgroup, root has no process limit at all (the kernel exempts it from RLIMIT_NPROC):
@@ -61,6 +63,14 @@ import Glibc
         #expect(run.exitCode != 0)
         let size = (try? FileManager.default.attributesOfItem(atPath: f.workspace + "/big.bin")[.size] as? Int) ?? 0
         #expect(size <= 1 << 20)
+    }
+
+    @Test func theProcessRlimitAllowsForWhatTheUserAlreadyRuns() {
+        #expect(UserTasks.count() >= 1, "this test process is one of the user's tasks")
+        var limits = SandboxLimits()
+        limits.processes = 64
+        #expect(limits.resourceLimits(processBase: 500).contains(ResourceLimit(.processes, 564)))
+        #expect(!limits.resourceLimits(processBase: nil).contains { $0.kind == .processes })
     }
 
     @Test func zeroLimitsAreRejected() {

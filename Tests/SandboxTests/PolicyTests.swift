@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 @testable import Sandbox
+import BlockingTestSupport
 
 /// One test per policy, and the path where bubblewrap cannot run (forced with a bwrap that fails).
-@Suite(.serialized) struct PolicyTests {
+@Suite(.serialized, .offTheCooperativePool) struct PolicyTests {
     @Test func strictRunsTestsSandboxedAndRefusesRunCommand() async throws {
         try await requireBubblewrap()
         let f = try SandboxFixture(); defer { f.remove() }

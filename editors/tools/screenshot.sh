@@ -44,7 +44,6 @@ tmux -L "$socket" new-session -d -x 110 -y 32 \
 keys() { tmux -L "$socket" send-keys "$@"; }
 sleep 2
 keys ":FixpointLog" Enter; sleep 0.3
-keys ":wincmd p" Enter; sleep 0.3
 keys ":FixpointFix is_even() gives the wrong answer: is_even(4) returns False" Enter
 mkdir -p "$OUT"
 sleep 9   # a few steps in: the log has lines, the model is thinking about the next one

@@ -47,8 +47,11 @@ public enum JournalEntry: Sendable, Equatable {
         /// The sandbox policy, and whether commands run inside bubblewrap (absent in older journals).
         public var sandbox: String?
         public var sandboxed: Bool?
+        /// Set when this run resumed a killed one: the last step that run completed.
+        public var resumedFromStep: Int? = nil
         enum CodingKeys: String, CodingKey {
             case repository, testCommand = "test_command", maxSteps = "max_steps", heavy, version, sandbox, sandboxed
+            case resumedFromStep = "resumed_from_step"
         }
     }
 

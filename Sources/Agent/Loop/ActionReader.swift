@@ -29,6 +29,9 @@ struct ActionReader {
         maxConsecutiveErrors = maxConsecutiveFormatErrors
     }
 
+    /// A resumed run goes on in the mode its checkpoint recorded (the auto mode may have switched).
+    mutating func restore(mode: ActionMode) { self.mode = mode }
+
     /// `toolCallsSoFar`: calls made in the whole trajectory (the auto switch needs none yet).
     mutating func read(_ response: ChatResponse, tools: [String], toolCallsSoFar: Int) -> Reading {
         let message = response.message

@@ -17,9 +17,15 @@ final class AgentLoop {
     private var dispatcher: ToolDispatcher
     private var submitPolicy: SubmitPolicy
     private var compactor: ContextCompactor
+    /// Saves where the trajectory stands after each completed step (when the run is journaled).
+    private let checkpoints: CheckpointWriter?
+    private let repository: String
 
     init(settings: TrajectorySettings, model: any ChatModel, snapshot: Snapshot, journal: TrajectoryJournal,
+         checkpoints: CheckpointWriter? = nil, repository: String = "",
          onEvent: @escaping @Sendable (AgentEvent) -> Void) {
+        self.checkpoints = checkpoints
+        self.repository = repository
         self.settings = settings
         self.model = model
         registry = ToolRegistry.standard(allowRunCommand: settings.allowRunCommand)
@@ -31,9 +37,18 @@ final class AgentLoop {
         compactor = ContextCompactor(settings: settings)
     }
 
-    func run(issueMessage: String) async -> TrajectoryOutcome {
-        conversation.append(.system(requests.systemPrompt(reader.mode)), kind: .system, step: 0)
-        conversation.append(.user(issueMessage), kind: .issue, step: 0)
+    /// `resume`: go on from a killed run's checkpoint (its conversation, counters and ledger; the
+    /// snapshot already holds its edits) instead of starting with the issue.
+    func run(issueMessage: String, resume: TrajectoryCheckpoint? = nil) async -> TrajectoryOutcome {
+        if let resume {
+            conversation = Conversation(restoring: resume.conversation)
+            telemetry.restore(from: resume)
+            reader.restore(mode: resume.actionMode)
+            compactor.restore(ledger: resume.ledger, tokensPerByte: resume.tokensPerByte)
+        } else {
+            conversation.append(.system(requests.systemPrompt(reader.mode)), kind: .system, step: 0)
+            conversation.append(.user(issueMessage), kind: .issue, step: 0)
+        }
         var overflowRetries = 0
         while true {
             if let end = settings.budgetEnd(step: telemetry.step, usage: telemetry.usage) {
@@ -43,31 +58,71 @@ final class AgentLoop {
             await compact(force: overflowRetries > 0)
             let request = requests.request(conversation, mode: reader.mode, excluded: dispatcher.excludedTools,
                                            repeats: dispatcher.loopGuard.consecutiveRepeats)
-            telemetry.trackPrefix(conversation.openPrefix)
+            telemetry.trackPrefix(conversation.serializedMessages)
             telemetry.emit(.modelRequest, summary: "asking the model (\(conversation.entries.count) messages)")
             let began = Date()
             let response: ChatResponse
-            do {
-                response = try await model.complete(request) { _ in }
+            do throws(RequestFailure) {
+                response = try await completeBeforeDeadline(request)
                 overflowRetries = 0
             } catch {
                 telemetry.addModelTime(since: began)
-                if case .contextOverflow(let prompt, let size, _) = error, overflowRetries < 2 {
+                switch error {
+                case .deadline(let limit):
+                    return telemetry.outcome(.timeLimit, error: "the time limit (\(limit)) passed while the model was answering step \(telemetry.step); "
+                                             + "the request was cut off. Give the run more time (--timeout, or timeout in fixpoint.toml)",
+                                             modelUnreachable: false)
+                case .model(.contextOverflow(let prompt, let size, _)) where overflowRetries < 2:
                     overflowRetries += 1
                     if let size, size > 0 { compactor.noteServerContextSize(size) }
                     telemetry.record(.compaction, "the server reported a context overflow (\(prompt.map(String.init) ?? "?") tokens > \(size.map(String.init) ?? "?")); compacting")
                     continue
+                case .model(.cancelled):
+                    return telemetry.outcome(.cancelled, error: nil, modelUnreachable: false)
+                case .model(let error):
+                    return telemetry.outcome(.error, error: "model request failed at step \(telemetry.step): \(error.description)",
+                                             modelUnreachable: error.meansUnreachable)
                 }
-                if case .cancelled = error { return telemetry.outcome(.cancelled, error: nil, modelUnreachable: false) }
-                return telemetry.outcome(.error, error: "model request failed at step \(telemetry.step): \(error.description)",
-                                         modelUnreachable: error.meansUnreachable)
             }
             telemetry.addModelTime(since: began)
-            compactor.calibrate(promptTokens: response.usage.promptTokens, requestBytes: request.body().serialized().utf8.count)
+            compactor.calibrate(promptTokens: response.usage.promptTokens, requestBytes: requests.bodyBytes(request, messagesBytes: conversation.serializedBytes))
             telemetry.account(response)
             if let end = await handle(response) {
                 return telemetry.outcome(end, error: end == .formatErrors ? reader.exhaustedAdvice : nil, modelUnreachable: false)
             }
+            await saveCheckpoint()
+        }
+    }
+
+    /// After a completed step: what a resumed run needs to go on from the next one.
+    private func saveCheckpoint() async {
+        guard let checkpoints else { return }
+        // No diff, no save: the previous checkpoint (whole, with its patch) beats one that lost the edits.
+        guard let patch = try? await dispatcher.services.diffOrError() else { return }
+        await checkpoints.save(TrajectoryCheckpoint(
+            repository: repository, issue: settings.issue, testCommand: settings.testCommand, step: telemetry.step,
+            toolCalls: telemetry.toolCalls, usage: telemetry.usage, modelSeconds: telemetry.modelSeconds,
+            toolSeconds: telemetry.toolSeconds, actionMode: reader.mode, tokensPerByte: compactor.tokensPerByte,
+            conversation: conversation.entries, ledger: compactor.ledger, patch: patch))
+    }
+
+    private enum RequestFailure: Error {
+        case model(ModelError)
+        /// The run's deadline passed first; the request was cancelled (its transfer aborted).
+        case deadline(String)
+    }
+
+    /// One model request, cut off at the run's deadline: `budgetEnd` only looks between steps, and a
+    /// request can hang far longer than the run may last.
+    private func completeBeforeDeadline(_ request: ChatRequest) async throws(RequestFailure) -> ChatResponse {
+        let model = self.model
+        let result = await DeadlineRace.run(until: settings.deadline) { () async -> Result<ChatResponse, ModelError> in
+            do throws(ModelError) { return .success(try await model.complete(request) { _ in }) } catch { return .failure(error) }
+        }
+        switch result {
+        case .finished(.success(let response)): return response
+        case .finished(.failure(let error)): throw .model(error)
+        case .deadlinePassed: throw .deadline(settings.timeLimitDescription)
         }
     }
 

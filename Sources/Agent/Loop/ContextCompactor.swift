@@ -1,8 +1,13 @@
 /// Keeps a trajectory's conversation inside the model's context. It calibrates prompt tokens per byte
 /// from the server's own counts, and when the next request (plus the step's output budget) would pass
-/// 90% of the room — or the server reported an overflow — compacts in one batch down to half the room:
-/// old observations become stubs, then older turns fold into the ledger. Compacting rarely and in one
-/// batch keeps the server's prefix cache hitting in between.
+/// 90% of the room — or the server reported an overflow — compacts in one batch: old observations
+/// become stubs, then older turns fold into the ledger. Compacting rarely and in one batch keeps the
+/// server's prefix cache hitting in between.
+///
+/// Hysteresis: the target is measured in the room compaction can free — the room less the part no
+/// compaction removes (system prompt, tool schemas, issue, ledger) — so the next compaction is half
+/// that free room away, however large the fixed part. (A target of half the whole room could not be
+/// reached at 4K, where the fixed part is over half of it: the loop compacted on 95 of 100 steps.)
 struct ContextCompactor {
     /// What one compaction did, in estimated tokens (as the journal records it).
     typealias Compaction = JournalEntry.Compaction
@@ -36,6 +41,12 @@ struct ContextCompactor {
 
     mutating func noteServerContextSize(_ size: Int) { serverContextSize = size }
 
+    /// A resumed run keeps the calibration and the ledger its checkpoint recorded.
+    mutating func restore(ledger: Ledger, tokensPerByte: Double) {
+        self.ledger = ledger
+        if tokensPerByte > 0 { self.tokensPerByte = tokensPerByte }
+    }
+
     /// `overhead`: bytes every request carries besides the messages (the tool schemas).
     func estimatedTokens(_ conversation: Conversation, overhead: Int) -> Int {
         Int(Double(conversation.serializedBytes + overhead) * tokensPerByte)
@@ -48,7 +59,10 @@ struct ContextCompactor {
         let room = contextSize - reserve
         let estimate = estimatedTokens(conversation, overhead: overhead)
         guard force || estimate > Int(Double(room) * 0.9) else { return nil }
-        let target = room / 2
+        // What compaction cannot remove, and the room it can free: the target keeps 70% of that
+        // free room empty, so the next compaction is many steps away.
+        let fixed = Int(Double(conversation.fixedBytes + overhead) * tokensPerByte)
+        let target = fixed + max(0, room - fixed) * 3 / 10
         let stubbed = conversation.stubObservations(keepingLast: force ? 2 : keepObservations)
         var folded = 0
         if estimatedTokens(conversation, overhead: overhead) > target || force {

@@ -5,21 +5,43 @@ import ModelClient
 /// extend the previous request's and the server's prefix cache keeps hitting. Compaction rewrites
 /// history in one batch, rarely: old observations become one-line stubs, then older turns fold into
 /// the harness's ledger.
+///
+/// Each entry keeps its message's serialized bytes, made when the message is set, so budgeting and
+/// prefix tracking cost a sum and a comparison per step instead of serializing the whole history
+/// again (it is hundreds of kilobytes late in a long run).
 struct Conversation {
-    enum Kind { case system, issue, ledger, assistant, observation, nudge }
+    enum Kind: String { case system, issue, ledger, assistant, observation, nudge }
 
     struct Entry {
-        var message: ChatMessage
+        var message: ChatMessage {
+            didSet { serialized = message.toJSON().serializedBytes() }
+        }
+        /// `message` as the request carries it (`JSON.serialized` is byte-stable).
+        private(set) var serialized: [UInt8]
         var kind: Kind
         var step: Int
         /// For observations: a one-line description of the call that produced it, used as its stub.
         var callSummary: String?
         var stubbed = false
+
+        init(message: ChatMessage, kind: Kind, step: Int, callSummary: String? = nil, stubbed: Bool = false) {
+            self.message = message
+            serialized = message.toJSON().serializedBytes()
+            self.kind = kind
+            self.step = step
+            self.callSummary = callSummary
+            self.stubbed = stubbed
+        }
     }
 
     private(set) var entries: [Entry] = []
 
     var messages: [ChatMessage] { entries.map(\.message) }
+
+    init() {}
+
+    /// A conversation as a checkpoint saved it (a resumed run goes on from exactly these messages).
+    init(restoring entries: [Entry]) { self.entries = entries }
 
     mutating func append(_ message: ChatMessage, kind: Kind, step: Int, callSummary: String? = nil) {
         entries.append(Entry(message: message, kind: kind, step: step, callSummary: callSummary))
@@ -64,14 +86,26 @@ struct Conversation {
         }
     }
 
-    /// Bytes of the serialized message list: what the request will carry, near enough for budgeting.
-    var serializedBytes: Int { entries.reduce(0) { $0 + $1.message.toJSON().serialized().utf8.count + 1 } }
+    /// Bytes of the serialized message list (`[`, the messages, commas, `]`): exactly what the
+    /// request's `messages` array carries.
+    var serializedBytes: Int { entries.isEmpty ? 2 : entries.reduce(1) { $0 + $1.serialized.count + 1 } }
 
-    /// The serialized messages array without its closing bracket: a request extends the previous
-    /// one exactly when its prefix starts with the previous one's.
-    var openPrefix: String {
-        var text = JSON.array(messages.map { $0.toJSON() }).serialized()
-        text.removeLast()
-        return text
+    /// Bytes no compaction can remove: the system prompt, the issue and the ledger.
+    var fixedBytes: Int {
+        entries.reduce(0) { [.system, .issue, .ledger].contains($1.kind) ? $0 + $1.serialized.count + 1 : $0 }
+    }
+
+    /// Each message as serialized: a request's bytes extend the previous request's exactly when
+    /// the previous one's messages are, byte for byte, the first of these (see `extends(_:)`).
+    var serializedMessages: [[UInt8]] { entries.map(\.serialized) }
+}
+
+extension [[UInt8]] {
+    /// Whether a messages array made of these serialized messages extends, byte for byte, one made
+    /// of `previous` (without its closing bracket): each earlier message unchanged and none removed.
+    /// (One complete JSON object is never a proper prefix of another, so this is the byte-prefix test.)
+    func extends(_ previous: [[UInt8]]) -> Bool {
+        guard count >= previous.count else { return false }
+        return zip(self, previous).allSatisfy { $0 == $1 }
     }
 }

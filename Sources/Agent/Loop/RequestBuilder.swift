@@ -39,8 +39,19 @@ struct RequestBuilder {
 
     /// The most tokens one answer may take.
     func maxTokens(_ mode: ActionMode) -> Int {
-        let cap = min(maxTokensPerStep, max(256, contextSize / 4))
+        // A quarter of the context for one answer; an eighth below the minimum context, where the
+        // fixed part already takes half and every token of history counts.
+        let share = contextSize < ContextMinimum.tokens ? 8 : 4
+        let cap = min(maxTokensPerStep, max(256, contextSize / share))
         return mode == .constrained ? min(cap, Self.constrainedActionMaxTokens) : cap
+    }
+
+    /// The size of `request`'s body, given the size of its serialized messages array: the body
+    /// without its messages is small, so the history is not serialized again to count it.
+    func bodyBytes(_ request: ChatRequest, messagesBytes: Int) -> Int {
+        var bare = request
+        bare.messages = []
+        return bare.body().serializedBytes().count - 2 + messagesBytes
     }
 
     /// `excluded`: tools left out of a constrained action's schema; `repeats`: how many calls in a row
@@ -48,6 +59,7 @@ struct RequestBuilder {
     /// touch the prompt cache).
     func request(_ conversation: Conversation, mode: ActionMode, excluded: Set<String>, repeats: Int) -> ChatRequest {
         var request = ChatRequest(messages: conversation.messages, tools: mode == .constrained ? [] : registry.definitions)
+        request.keepSerializedMessages(conversation.serializedMessages)  // the client copies them instead of serializing the history
         request.model = model
         request.maxTokens = maxTokens(mode)
         request.temperature = min(1.0, temperature + 0.3 * Double(min(repeats, 3)))

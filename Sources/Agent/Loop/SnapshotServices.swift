@@ -76,9 +76,12 @@ struct SnapshotServices {
     }
 
     /// The change so far, as a unified diff ("" when it cannot be computed).
-    func diff() async -> String {
+    func diff() async -> String { (try? await diffOrError()) ?? "" }
+
+    /// The change so far; throws when it cannot be computed (a checkpoint must not record "no change" then).
+    func diffOrError() async throws -> String {
         let snapshot = self.snapshot
-        return (try? await runBlocking { try snapshot.diff() }) ?? ""
+        return try await runBlocking { try snapshot.diff() }
     }
 
     /// The files changed so far ([] when they cannot be listed).

@@ -13,6 +13,8 @@ struct TrajectorySettings: Sendable {
     var tokenBudget: Int?
     /// Absolute deadline (seconds since reference date), if any.
     var deadline: Double?
+    /// The time limit the deadline came from, in seconds (for messages).
+    var timeLimit: Double?
     var contextSize: Int
     var actionMode: ActionMode
     var model: String?
@@ -41,6 +43,12 @@ extension TrajectorySettings {
         if let tokenBudget, usage.promptTokens + usage.completionTokens >= tokenBudget { return .tokenBudget }
         if let deadline, now.timeIntervalSinceReferenceDate >= deadline { return .timeLimit }
         return nil
+    }
+}
+
+extension TrajectorySettings {
+    var timeLimitDescription: String {
+        timeLimit.map { String(format: "%g s", $0) } ?? "deadline"
     }
 }
 

@@ -18,7 +18,7 @@ final class TrajectoryTelemetry {
     private(set) var events: [RunReport.Event] = []
     private(set) var modelSeconds = 0.0
     private(set) var toolSeconds = 0.0
-    private var previousPrefix: String?
+    private var previousMessages: [[UInt8]]?
     private(set) var prefixExtensions = 0
     private(set) var prefixComparisons = 0
 
@@ -38,18 +38,27 @@ final class TrajectoryTelemetry {
         onEvent(event)
     }
 
+    /// Counters of a resumed run, as its checkpoint left them: budgets go on from there.
+    func restore(from checkpoint: TrajectoryCheckpoint) {
+        step = checkpoint.step
+        toolCalls = checkpoint.toolCalls
+        usage = checkpoint.usage
+        modelSeconds = checkpoint.modelSeconds
+        toolSeconds = checkpoint.toolSeconds
+    }
+
     func journal(_ entry: JournalEntry) { journal.record(entry, trajectory: trajectory, step: step) }
 
     func addModelTime(since began: Date) { modelSeconds += Date().timeIntervalSince(began) }
     func addToolTime(since began: Date) { toolSeconds += Date().timeIntervalSince(began) }
 
-    /// Notes the serialized messages of the next request (without the closing bracket).
-    func trackPrefix(_ prefix: String) {
-        if let previous = previousPrefix {
+    /// Notes the serialized messages of the next request (`Conversation.serializedMessages`).
+    func trackPrefix(_ messages: [[UInt8]]) {
+        if let previous = previousMessages {
             prefixComparisons += 1
-            if prefix.hasPrefix(previous) { prefixExtensions += 1 }
+            if messages.extends(previous) { prefixExtensions += 1 }
         }
-        previousPrefix = prefix
+        previousMessages = messages
     }
 
     /// Accounts a model answer: usage, the client's retries, the journal line and a progress event.

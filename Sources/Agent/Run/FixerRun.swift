@@ -30,16 +30,27 @@ public enum Fixer {
         do { sandbox = try await Sandbox.prepare(request.sandbox, hiding: secretVariables) } catch {
             return .failed(error.description, failure: .configuration, started: started)
         }
+        if options.resume != nil, request.heavy > 1 {
+            return .failed("only a single-trajectory run can be resumed; drop --heavy", failure: .configuration, started: started)
+        }
         let journal: TrajectoryJournal
-        do { journal = try TrajectoryJournal(path: options.trajectoryPath) } catch {
+        // A resumed run goes on writing the killed run's journal when it is given the same one.
+        let appending = options.resume.map { $0.journalPath == options.trajectoryPath } ?? false
+        // Opening it creates folders, takes a lock and may read the whole journal: off the cooperative pool.
+        let trajectoryPath = options.trajectoryPath
+        do { journal = try await runBlocking { try TrajectoryJournal(path: trajectoryPath, append: appending) } } catch {
             return .failed("cannot write the trajectory journal \(options.trajectoryPath ?? ""): \(error.localizedDescription)", failure: .configuration, started: started)
         }
         journal.record(.runStart(.init(repository: request.repository, testCommand: request.testCommand,
                                        maxSteps: request.maxSteps, heavy: request.heavy, version: FixpointVersion.string,
-                                       sandbox: sandbox.settings.policy.rawValue, sandboxed: sandbox.confinement.isSandboxed)))
+                                       sandbox: sandbox.settings.policy.rawValue, sandboxed: sandbox.confinement.isSandboxed,
+                                       resumedFromStep: options.resume?.step)))
 
+        // What killed or crashed runs left behind goes first (never a live process's snapshot).
+        await Snapshot.removeStale(root: options.snapshotRoot)
         // The model first: a run that cannot reach it should fail before any work.
         let endpoint: ModelConnection
+        let modelOpening = Date()
         do { endpoint = try await ModelConnection.open(selection, slots: request.heavy, options: options) } catch {
             journal.record(.runEnd(.failed(error.description)))
             if error.isCancelled || Task.isCancelled {
@@ -49,10 +60,11 @@ public enum Fixer {
             }
             return .failed(error.description, failure: error.isConfiguration ? .configuration : .modelUnreachable, started: started)
         }
+        let modelStartS = Date().timeIntervalSince(modelOpening)
         defer { Task { await endpoint.close() } }
-        onEvent(AgentEvent(kind: .started, step: 0, maxSteps: request.maxSteps, summary: "model ready: \(endpoint.description), context \(endpoint.contextSize) tokens per trajectory"))
+        onEvent(AgentEvent(kind: .started, step: 0, maxSteps: request.maxSteps, summary: "model ready: \(endpoint.description), context \(endpoint.contextSize) tokens per trajectory"
+                           + (ContextMinimum.warning(contextSize: endpoint.contextSize).map { "; warning: \($0)" } ?? "")))
 
-        await Snapshot.removeStale(root: options.snapshotRoot)
         let base: Snapshot
         do {
             base = try await Snapshot.create(from: request.repository, overlays: request.overlays, root: options.snapshotRoot)
@@ -62,6 +74,7 @@ public enum Fixer {
         }
         var outcome = await RunCoordinator(request: request, options: options, base: base, model: endpoint, sandbox: sandbox,
                                            journal: journal, onEvent: onEvent, started: started).run()
+        outcome.report.timing.modelStartS = modelStartS
         await endpoint.close()
         // Every other snapshot of the run is gone by now; the base goes too unless a face keeps it to apply later.
         if options.retainBase, !outcome.report.patch.isEmpty {
@@ -89,6 +102,8 @@ public struct RunOptions: Sendable {
     public var snapshotRoot: String?
     /// A model to use instead of connecting (tests inject scripted or faulty models here).
     public var injectedModel: (any ChatModel)?
+    /// Go on from a killed run's last completed step instead of starting afresh (`fix --resume`).
+    public var resume: ResumePoint?
     public init() {}
 }
 

@@ -28,14 +28,18 @@ struct RunCoordinator {
         var changes: [FileChange]
         /// The patch's identity for voting and the report, hashed once (nil: no patch).
         var patchSHA256: String?
+        /// Seconds spent verifying this trajectory's patch.
+        var verificationS = 0.0
         var status: RunReport.Status { patch.isEmpty ? .noPatch : (verification?.verified == true ? .verified : .unverified) }
     }
 
     func run() async -> FixOutcome {
         // tests.before: on the base exactly as the user has it; verification compares against it.
+        let baselineStarted = Date()
         let baseline = await PatchVerifier.recordBaseline(base: base, testCommand: request.testCommand,
                                                           commandTimeout: request.commandTimeout, sandbox: sandbox)
         let before = baseline.run
+        let testsBeforeS = Date().timeIntervalSince(baselineStarted)
         let verifier = PatchVerifier(base: base, testCommand: request.testCommand, commandTimeout: request.commandTimeout,
                                      sandbox: sandbox, named: request.failToPass, baseline: baseline)
         journal.record(.testsBefore(.init(exitCode: Int(before.exitCode), durationS: before.durationS)))
@@ -49,6 +53,17 @@ struct RunCoordinator {
             localization: await Localization.orientation(root: base.directory, issue: request.issue, tests: before))
 
         let count = request.heavy
+        if let resume = options.resume, !resume.checkpoint.patch.isEmpty {
+            // The killed run's edits, as they were after its last completed step (a single run works in the base).
+            do { _ = try await base.apply(patch: resume.checkpoint.patch) } catch {
+                var outcome = FixOutcome.failed("cannot resume from \(resume.journalPath): the killed run's edits no longer apply to "
+                                                + "\(request.repository) (\(error)); the repository changed since — start a new run",
+                                                failure: .configuration, started: started)
+                outcome.report.tests = RunReport.Tests(before: before.report(tailBytes: 3000), after: nil)
+                journal.record(.runEnd(.failed(outcome.report.error ?? "")))
+                return outcome
+            }
+        }
         let finished: [Finished] = await withTaskGroup(of: Finished?.self) { group in
             for index in 0..<count {
                 group.addTask {
@@ -59,7 +74,9 @@ struct RunCoordinator {
             for await f in group { if let f { all.append(f) } }
             return all.sorted { $0.index < $1.index }
         }
-        return await assemble(finished, before: before)
+        var outcome = await assemble(finished, before: before)
+        outcome.report.timing.testsBeforeS = testsBeforeS
+        return outcome
     }
 
     /// The test command could not run at all: stop before the model is asked, and say what to fix.
@@ -92,16 +109,23 @@ struct RunCoordinator {
             temperature: options.temperature ?? (count > 1 ? 0.7 : 0.2), allowRunCommand: request.allowRunCommand && sandbox.runCommandRefusal == nil,
             commandTimeout: request.commandTimeout, sandbox: sandbox)
         settings.testsFailedBefore = testsFailedBefore
+        settings.timeLimit = request.timeLimit
         settings.commandApproval = request.commandApproval
-        let loop = AgentLoop(settings: settings, model: model.model, snapshot: snapshot, journal: journal, onEvent: onEvent)
-        let outcome = await loop.run(issueMessage: issueMessage)
+        // A single trajectory of a journaled run can be resumed: it checkpoints after every step.
+        let checkpoints = count == 1 ? journal.path.map { CheckpointWriter(path: CheckpointWriter.path(forJournal: $0), journal: journal) } : nil
+        let loop = AgentLoop(settings: settings, model: model.model, snapshot: snapshot, journal: journal,
+                             checkpoints: checkpoints, repository: request.repository, onEvent: onEvent)
+        let outcome = await loop.run(issueMessage: issueMessage, resume: count == 1 ? options.resume?.checkpoint : nil)
 
         let patch = (try? await snapshot.diff()) ?? ""
         let files = (try? await snapshot.changedFiles()) ?? []
         var judgement: PatchVerifier.Judgement?
+        var verificationS = 0.0
         // Verify whenever something changed, unless the run was cancelled: on a fresh copy of the base.
         if !patch.isEmpty, outcome.endReason != .cancelled, !Task.isCancelled {
+            let verifying = Date()
             judgement = await verify(patch: patch, with: verifier, trajectory: index, step: outcome.steps)
+            verificationS = Date().timeIntervalSince(verifying)
         }
         let base = self.base
         let changes = await runBlocking {
@@ -113,7 +137,8 @@ struct RunCoordinator {
         // A parallel trajectory's copy is removed before it reports back; a single one works in the base.
         if count > 1 { await snapshot.remove() }
         return Finished(index: index, seed: seed, outcome: outcome, patch: patch, files: files, after: judgement?.run,
-                        verification: judgement?.verification, changes: changes, patchSHA256: patch.isEmpty ? nil : SHA256.hex(patch))
+                        verification: judgement?.verification, changes: changes, patchSHA256: patch.isEmpty ? nil : SHA256.hex(patch),
+                        verificationS: verificationS)
     }
 
     private func verify(patch: String, with verifier: PatchVerifier, trajectory: Int, step: Int) async -> PatchVerifier.Judgement {
@@ -158,12 +183,16 @@ struct RunCoordinator {
         report.toolCalls = finished.reduce(0) { $0 + $1.outcome.toolCalls }
         report.tests = RunReport.Tests(before: before.report(tailBytes: 3000), after: chosen.after)
         if let verification = chosen.verification { report.tests.record(verification) }
+        if let warning = ContextMinimum.warning(contextSize: model.contextSize) {
+            report.events.append(RunReport.Event(step: 0, kind: .smallContext, detail: warning))
+        }
         for f in finished {
             report.usage.promptTokens += f.outcome.usage.promptTokens
             report.usage.completionTokens += f.outcome.usage.completionTokens
             report.usage.cachedPromptTokens += f.outcome.usage.cachedPromptTokens
             report.timing.modelS += f.outcome.modelSeconds
             report.timing.toolsS += f.outcome.toolSeconds
+            report.timing.verificationS += f.verificationS
             report.events += f.outcome.events
         }
         report.error = chosen.outcome.error
@@ -187,6 +216,13 @@ struct RunCoordinator {
                 outcome.applyError = "\(error)"
             }
         }
+        report.resumedFromStep = options.resume?.step
+        outcome.report.resumedFromStep = report.resumedFromStep
+        // The run is over: nothing is left to resume — of this journal, nor of the killed run's it went
+        // on with (`--resume A --trajectory B`). Removed before `run_end`, so no kill between leaves a
+        // checkpoint of a finished run.
+        if let path = journal.path { await CheckpointWriter.remove(forJournal: path) }
+        if let resumed = options.resume?.journalPath { await CheckpointWriter.remove(forJournal: resumed) }
         journal.record(.runEnd(.init(status: report.status, endReason: report.endReason, steps: report.steps,
                                      prefixReuse: outcome.prefixReuse)))
         onEvent(AgentEvent(kind: .finished, step: report.steps, maxSteps: request.maxSteps,

@@ -58,12 +58,12 @@ public struct EditFileTool: AgentTool {
         // Small models often copy read_file's `   12| ` prefixes into old_text; strip them and retry.
         if ranges.isEmpty, let bare = Self.withoutLineNumbers(oldText) {
             let bareRanges = text.ranges(of: bare)
-            if bareRanges.count == 1 {
-                ranges = bareRanges
-                oldText = bare
-                newText = Self.withoutLineNumbers(newText) ?? newText
-                note = " (the line numbers copied from read_file were left out of old_text)"
-            }
+            // Found or not, the bare text is what the model meant: the changed-lines fallback below
+            // must search for it without the prefixes (they never occur in the file).
+            oldText = bare
+            newText = Self.withoutLineNumbers(newText) ?? newText
+            ranges = bareRanges
+            if bareRanges.count == 1 { note = " (the line numbers copied from read_file were left out of old_text)" }
         }
         // Small models also quote unchanged neighbour lines wrongly (skipping a docstring, say). When
         // only the lines that actually change are found, once, edit just those — and say so.

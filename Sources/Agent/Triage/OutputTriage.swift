@@ -86,12 +86,34 @@ public enum OutputTriage {
     }
 }
 
-/// The lines of `text` without terminators. Splits on "\n" and on "\r\n" — which Swift treats as a
-/// single Character, so a plain split on "\n" would miss it. A final newline does not start an extra
-/// line, and empty text has no lines.
+/// The lines of `text` without terminators: split on "\n" and on "\r\n" (one Character to Swift),
+/// and one more "\r" left at the end of a line dropped. A final newline does not start an extra line,
+/// and empty text has no lines. Scans bytes, not Characters: read_file splits a whole file this way
+/// on every call.
 func splitLines(_ text: String) -> [Substring] {
     guard !text.isEmpty else { return [] }
-    var lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
-    if text.utf8.last == UInt8(ascii: "\n") { lines.removeLast() }
-    return lines.map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+    let utf8 = text.utf8
+    let (newline, carriageReturn) = (UInt8(ascii: "\n"), UInt8(ascii: "\r"))
+    // Every index used is a Character boundary: Unicode never joins anything to a line feed or a
+    // carriage return except the one CRLF pair.
+    func line(_ start: String.Index, _ end: String.Index) -> Substring {
+        var end = end
+        if end > start, utf8[utf8.index(before: end)] == carriageReturn { end = utf8.index(before: end) }
+        return text[start..<end]
+    }
+    var lines: [Substring] = []
+    var start = utf8.startIndex
+    var i = start
+    while i != utf8.endIndex {
+        let next = utf8.index(after: i)
+        if utf8[i] == newline {
+            var end = i
+            if end > start, utf8[utf8.index(before: end)] == carriageReturn { end = utf8.index(before: end) }  // the CRLF's CR
+            lines.append(line(start, end))
+            start = next
+        }
+        i = next
+    }
+    if start != utf8.endIndex { lines.append(line(start, utf8.endIndex)) }
+    return lines
 }

@@ -65,8 +65,9 @@ local function run()
   end)
   check(vim.lsp.buf_is_attached(file_buf, fixpoint.lsp.client_for(repo).id), "the file's buffer is attached to fixpoint")
 
-  local log_buf = fixpoint.ui.open_log()
-  vim.cmd("wincmd p")
+  vim.cmd("FixpointLog")
+  local log_buf = fixpoint.ui.log_buffer()
+  check(vim.api.nvim_get_current_buf() == file_buf, ":FixpointLog leaves the cursor in the file")
   if scenario == "accept" then -- the issue in the user's words
     vim.cmd("FixpointFix is_even() gives the wrong answer: is_even(4) returns False. Fix it.")
   elseif scenario == "reject" then -- the diagnostic under the cursor

@@ -38,7 +38,7 @@ local function set_state(state, status, level)
   end
   ui.set_status(status, M.config.echo_progress)
   if level then
-    ui.notify(status:gsub("^Fixpoint: ", ""), level)
+    ui.notify(status, level)
   end
 end
 

@@ -59,18 +59,19 @@ function M.append_log(line)
   end
 end
 
---- :FixpointLog — a scratch buffer that keeps filling while runs go on.
+--- :FixpointLog — a scratch buffer that keeps filling while runs go on. The cursor stays where it
+--- was, so :FixpointFix can follow in the file's window.
 function M.open_log()
   if not (log_buf and vim.api.nvim_buf_is_valid(log_buf)) then
     log_buf = scratch(LOG_NAME, "fixpointlog")
     set_lines(log_buf, 0, -1, #M.log_lines > 0 and M.log_lines or { "" })
   end
-  local wins = vim.fn.win_findbuf(log_buf)
-  if #wins == 0 then
+  if #vim.fn.win_findbuf(log_buf) == 0 then
+    local from = vim.api.nvim_get_current_win()
     vim.cmd("botright 12split")
     vim.api.nvim_win_set_buf(0, log_buf)
-  else
-    vim.api.nvim_set_current_win(wins[1])
+    vim.api.nvim_win_set_cursor(0, { vim.api.nvim_buf_line_count(log_buf), 0 })
+    vim.api.nvim_set_current_win(from)
   end
   return log_buf
 end
@@ -88,7 +89,7 @@ function M.set_status(text, echo)
 end
 
 function M.notify(text, level)
-  vim.notify("Fixpoint: " .. text, level or vim.log.levels.INFO)
+  vim.notify(text:find("^Fixpoint") and text or ("Fixpoint: " .. text), level or vim.log.levels.INFO)
 end
 
 --- Opens the unified diff of a finished run in a split, with `a` (accept) and `r`/`q` (reject).
