@@ -99,10 +99,11 @@ import Testing
         #expect(outcome.report.status == .noPatch)
         #expect(outcome.report.endReason == .submitted)
         #expect(outcome.report.tests.after == nil)
-        // The first give-up is questioned once (the tests fail and nothing changed); the second ends the run.
-        #expect(outcome.report.steps == 2)
+        // An empty give-up is questioned twice (the tests fail and nothing changed); the third ends the run.
+        #expect(outcome.report.steps == 3)
         #expect(model.requests[1].messages.last?.content?.hasPrefix("Nothing has been changed yet") == true)
-        #expect(outcome.report.events.map(\.kind) == [.submitQuestioned])
+        #expect(model.requests[2].messages.last?.content?.hasPrefix("Nothing has been changed yet") == true)
+        #expect(outcome.report.events.map(\.kind) == [.submitQuestioned, .submitQuestioned])
     }
 
     @Test func proseInsteadOfCallsEndsWithFormatErrors() async throws {

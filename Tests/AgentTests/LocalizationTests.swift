@@ -33,4 +33,46 @@ import Testing
         #expect(Localization.definedName("export const slugify = (s) => s") == "slugify")
         #expect(Localization.render([]) == nil)
     }
+
+    @Test func focusShowsTheEnclosingDefinitionNumbered() {
+        let text = """
+            import os
+
+
+            class Cache:
+                def get(self, key):
+                    if key in self.data:
+                        return self.data[key]
+                    return None
+
+                def put(self, key, value):
+                    self.data[key] = value
+            """
+        let snippet = FocusSnippet.enclosingDefinition(line: 7, of: text, path: "pkg/cache.py")
+        #expect(snippet == """
+            pkg/cache.py lines 5-8 of 11:
+                5|     def get(self, key):
+                6|         if key in self.data:
+                7|             return self.data[key]
+                8|         return None
+            """)
+        #expect(FocusSnippet.enclosingDefinition(line: 12, of: text, path: "x") == nil, "past the end")
+
+        let braces = "function slug(s) {\n  return s.trim();\n}\n\nfunction other() {}\n"
+        #expect(FocusSnippet.enclosingDefinition(line: 2, of: braces, path: "s.js") == """
+            s.js lines 1-3 of 5:
+                1| function slug(s) {
+                2|   return s.trim();
+                3| }
+            """)
+    }
+
+    @Test func aLongDefinitionIsCutAroundTheCandidateLine() throws {
+        let body = (1...120).map { "    x\($0) = \($0)" }.joined(separator: "\n")
+        let snippet = try #require(FocusSnippet.enclosingDefinition(line: 100, of: "def big():\n" + body + "\n", path: "b.py"))
+        let lines = snippet.split(separator: "\n")
+        #expect(lines.count == FocusSnippet.maxLines + 1)
+        #expect(lines.contains("  100|     x99 = 99"))
+        #expect(lines.first == "b.py lines 72-121 of 121:")
+    }
 }

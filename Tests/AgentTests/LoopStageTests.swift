@@ -19,10 +19,18 @@ func stageSettings(mode: ActionMode = .native, contextSize: Int = 16_384, testsF
 }
 
 @Suite struct SubmitPolicyTests {
-    @Test func questionsOnceWhenNothingChangedWhileTestsFail() async {
+    @Test func questionsAnEmptySubmitTwiceWhileTestsFail() async {
         var policy = SubmitPolicy(testsFailedBefore: true)
         #expect(await policy.review { [] } == .nothingChanged)
-        #expect(await policy.review { [] } == nil)
+        #expect(await policy.review { [] } == .nothingChanged)
+        #expect(await policy.review { [] } == nil, "the third empty submit ends the run")
+    }
+
+    @Test func questionsAChangeOnlyOnceEvenAfterAnEmptySubmit() async {
+        var policy = SubmitPolicy(testsFailedBefore: true)
+        #expect(await policy.review { [] } == .nothingChanged)
+        policy.noteTests(exitCode: 1)
+        #expect(await policy.review { ["calc.py"] } == nil, "a change after a questioned submit is accepted")
     }
 
     @Test func questionsOnlyTestChangesAndFailingTests() async {

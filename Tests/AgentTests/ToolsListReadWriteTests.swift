@@ -84,8 +84,13 @@ import Testing
         let lines = first.split(separator: "\n")
         #expect(lines.count == ReadFileTool.defaultWindow + 1)
         #expect(lines[0] == "    1| line 1")
-        #expect(lines[349] == "  350| line 350")
-        #expect(lines[350] == #"[showing lines 1-350 of 1000; call read_file(path: "big.txt", start_line: 351) to read more]"#)
+        #expect(lines[149] == "  150| line 150")
+        #expect(lines[150] == #"[showing lines 1-150 of 1000; call read_file(path: "big.txt", start_line: 151) to read more]"#)
+
+        let pastEnd = try await f.call("read_file", ["path": "big.txt", "start_line": 5000, "end_line": 5010]).split(separator: "\n")
+        #expect(pastEnd.first == "[start_line 5000 is past the end of big.txt, which has 1000 lines; showing its last lines]")
+        #expect(pastEnd[1] == "  851| line 851")
+        #expect(pastEnd.last == " 1000| line 1000")
 
         #expect(try await f.call("read_file", ["path": "big.txt", "start_line": 998]) == """
               998| line 998
@@ -130,8 +135,8 @@ import Testing
         #expect(await f.failure("read_file", ["path": "logo.png"])?.contains("is binary (12 bytes)") == true)
         #expect(await f.failure("read_file", ["path": "src"])?.contains("is a directory") == true)
         #expect(await f.failure("read_file", ["path": "missing.txt"])?.contains("does not exist") == true)
-        #expect(await f.failure("read_file", ["path": "a.txt", "start_line": 3])
-            == "start_line 3 is past the end of a.txt, which has 2 lines")
+        #expect(try await f.call("read_file", ["path": "a.txt", "start_line": 3])
+            == "[start_line 3 is past the end of a.txt, which has 2 lines; showing its last lines]\n    1| one\n    2| two")
         #expect(await f.failure("read_file", ["path": "a.txt", "start_line": 2, "end_line": 1])?.contains("before start_line") == true)
         #expect(await f.failure("read_file", ["path": ".git/config"])?.contains(".git") == true)
         #expect(await f.failure("read_file", ["path": "/etc/passwd"])?.contains("outside the workspace") == true)

@@ -63,7 +63,31 @@ enum Localization {
     static func orientation(root: String, issue: String, tests: TestRunner.Result) async -> String? {
         guard !tests.passed else { return nil }
         let (output, failing) = (tests.output, tests.failingTests)
-        return await runBlocking { render(rank(root: root, issue: issue, testOutput: output, failingTests: failing)) }
+        return await runBlocking {
+            let ranked = rank(root: root, issue: issue, testOutput: output, failingTests: failing)
+            guard let list = render(ranked) else { return nil }
+            return [list, focus(ranked, root: root)].compactMap { $0 }.joined(separator: "\n\n")
+        }
+    }
+
+    /// Snippets shown in all, in lines: the top candidates' definitions while they fit.
+    static let focusLineBudget = 70
+
+    /// The code of the top candidates' definitions (distinct ones, within `focusLineBudget` lines).
+    static func focus(_ candidates: [Candidate], root: String) -> String? {
+        var snippets: [String] = []
+        var budget = focusLineBudget
+        for candidate in candidates.prefix(3) {
+            guard let text = read(root + "/" + candidate.path),
+                  let snippet = FocusSnippet.enclosingDefinition(line: candidate.line, of: text, path: candidate.path) else { continue }
+            let header = snippet.prefix { $0 != "\n" }
+            let lines = snippet.split(separator: "\n").count - 1
+            guard !snippets.contains(where: { $0.hasPrefix(header) }), lines <= budget else { continue }
+            snippets.append(snippet)
+            budget -= lines
+        }
+        guard !snippets.isEmpty else { return nil }
+        return "The code there (numbered as read_file shows it; edit it with edit_file):\n" + snippets.joined(separator: "\n\n")
     }
 
     // MARK: - Pieces
