@@ -21,9 +21,35 @@ import Testing
             """
         let ranked = Localization.rank(root: root, issue: "Calling `camelize('a_b')` gives 'a_b'.", testOutput: output,
                                        failingTests: ["tests/test_text.py::test_camelize"])
-        #expect(ranked.map { "\($0.path):\($0.line)" } == ["pkg/text.py:6", "pkg/text.py:5"], "the frame first; never the test file")
+        #expect(ranked.map { "\($0.path):\($0.line)" } == ["pkg/text.py:5"], "the frame and the name in one definition; never the test file")
+        #expect(ranked.first?.score == 3 + 2 + 1, "a frame, named by the issue and the test id, called in one failing test's body")
+        #expect(ranked.first?.anchor == 6, "the snippet is centred on the frame")
         let text = try #require(Localization.render(ranked))
         #expect(text.contains("- pkg/text.py:5  def camelize(s):"))
+    }
+
+    @Test func theFailingTestsBodiesNameTheFunctionWhenTheIssueDoesNot() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("loc-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/pkg", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/tests", withIntermediateDirectories: true)
+        try "def parse_color(raw):\n    return (raw, 0)\n\n\ndef other():\n    pass\n".write(toFile: root + "/pkg/colors.py", atomically: true, encoding: .utf8)
+        try """
+            import pkg
+
+            def helper(x):
+                return x
+
+            def test_legacy(raw):
+                parsed = pkg.parse_color(helper(raw))
+                assert parsed == (0, raw)
+            """.write(toFile: root + "/tests/test_colors.py", atomically: true, encoding: .utf8)
+        let failing = ["tests/test_colors.py::test_legacy[junk]", "tests/test_colors.py::test_legacy[chuck]"]
+        #expect(Localization.testBodyNames(root: root, failingTests: failing) == ["parse_color": 2], "helper is the test file's own")
+        let ranked = Localization.rank(root: root, issue: "assert parsed == result fails", testOutput: "", failingTests: failing)
+        #expect(ranked.map { "\($0.path):\($0.line)" } == ["pkg/colors.py:1"])
+        let focus = try #require(Localization.focus(ranked, root: root))
+        #expect(focus.contains("    2|     return (raw, 0)"))
     }
 
     @Test func namesFromIssuesAndTestIDs() {
@@ -74,5 +100,29 @@ import Testing
         #expect(lines.count == FocusSnippet.maxLines + 1)
         #expect(lines.contains("  100|     x99 = 99"))
         #expect(lines.first == "b.py lines 72-121 of 121:")
+    }
+
+    @Test func longDocstringsAreFoldedAndMultiLineSignaturesKept() throws {
+        let text = """
+            def search(
+                format,
+                string,
+            ):
+                \"\"\"Search.
+
+                More words.
+                \"\"\"
+                return find(format, string)
+            """
+        let snippet = try #require(FocusSnippet.enclosingDefinition(line: 9, of: text, path: "p.py"))
+        #expect(snippet == """
+            p.py lines 1-9 of 9:
+                1| def search(
+                2|     format,
+                3|     string,
+                4| ):
+              … docstring, lines 5-8, not shown …
+                9|     return find(format, string)
+            """)
     }
 }

@@ -5,56 +5,76 @@ import Foundation
 /// (and, on CPU, minutes of prompt processing per 350-line read) before its first edit; shown the
 /// function, it can edit on its first step.
 enum FocusSnippet {
-    /// The longest snippet shown; a longer definition is cut around the candidate line.
+    /// The most lines shown for one definition; a longer one is cut around the anchor line.
     static let maxLines = 50
 
-    /// The enclosing definition of line `line` (1-based) of `text`, numbered like read_file, or nil
-    /// when the line is outside the file. Definitions are found by indentation: the nearest line at
-    /// or above `line` that `Localization.definedName` recognises, with less indentation than the
-    /// line itself unless it is the line; the body ends before the next non-blank line indented no
-    /// deeper than the definition (a closing brace at that depth is kept).
+    /// The enclosing definition of line `line` (1-based) of `text`, numbered like read_file, with a
+    /// long docstring folded into one unnumbered line; nil when the line is outside the file.
     static func enclosingDefinition(line: Int, of text: String, path: String) -> String? {
         let lines = TextFile.lines(text)
         guard line >= 1, line <= lines.count else { return nil }
-        let start = definitionStart(of: line - 1, in: lines)
-        let depth = indentation(lines[start])
-        var end = start
-        var index = start + 1
-        while index < lines.count {
-            let current = lines[index]
-            if !current.allSatisfy(\.isWhitespace) {
-                if indentation(current) <= depth {
-                    if current.trimmingCharacters(in: .whitespaces).hasPrefix("}") { end = index }
-                    break
-                }
-                end = index
+        let range = definitionRange(of: line - 1, in: lines)
+        var shown: [(number: Int?, text: String)] = []
+        let docstring = docstringRange(after: range.lowerBound, in: lines, within: range)
+        var index = range.lowerBound
+        while index <= range.upperBound {
+            if let docstring, index == docstring.lowerBound {
+                shown.append((nil, "  … docstring, lines \(docstring.lowerBound + 1)-\(docstring.upperBound + 1), not shown …"))
+                index = docstring.upperBound + 1
+                continue
             }
+            shown.append((index + 1, String(lines[index].prefix(200))))
             index += 1
         }
-        // Keep the candidate line inside the window when the definition is longer than maxLines.
-        var first = start
-        var last = end
-        if last - first + 1 > maxLines {
-            let anchor = line - 1
-            first = max(start, min(anchor - maxLines / 2, end - maxLines + 1))
-            last = first + maxLines - 1
+        if shown.count > maxLines {
+            let anchor = shown.firstIndex { ($0.number ?? 0) >= line } ?? 0
+            let first = max(0, min(anchor - maxLines / 2, shown.count - maxLines))
+            shown = Array(shown[first..<(first + maxLines)])
         }
-        let width = max(5, String(last + 1).count)
-        var out = ["\(path) lines \(first + 1)-\(last + 1) of \(lines.count):"]
-        for number in first...last {
-            out.append(TextFile.numbered(lines[number].prefix(200), number: number + 1, width: width))
+        let numbers = shown.compactMap(\.number)
+        let width = max(5, String(numbers.last ?? 1).count)
+        var out = ["\(path) lines \(numbers.first ?? 1)-\(numbers.last ?? 1) of \(lines.count):"]
+        for row in shown {
+            out.append(row.number.map { TextFile.numbered(row.text, number: $0, width: width) } ?? row.text)
         }
         return out.joined(separator: "\n")
     }
 
+    /// The lines (0-based, inclusive) of the definition enclosing `index`. Definitions are found by
+    /// indentation: the nearest line at or above `index` that `Localization.definedName` recognises,
+    /// with less indentation than the lines between unless it is the line itself; the body ends before
+    /// the next non-blank line indented no deeper than the definition (a closing brace at that depth
+    /// is kept).
+    static func definitionRange(of index: Int, in lines: [Substring]) -> ClosedRange<Int> {
+        let start = definitionStart(of: index, in: lines)
+        let depth = indentation(lines[start])
+        var end = start
+        var current = start + 1
+        while current < lines.count {
+            let text = lines[current]
+            if !isBlank(text) {
+                if indentation(text) <= depth {
+                    // A multi-line signature's closing `)` or `) -> T:` belongs to the definition.
+                    let trimmed = text.trimmingCharacters(in: .whitespaces)
+                    if trimmed.hasPrefix("}") || (trimmed.hasPrefix(")") && current == end + 1) { end = current; current += 1; continue }
+                    break
+                }
+                end = current
+            }
+            current += 1
+        }
+        return start...end
+    }
+
     /// The index of the definition line that encloses `index`.
     static func definitionStart(of index: Int, in lines: [Substring]) -> Int {
-        var limit = indentation(lines[index])
         if Localization.definedName(lines[index]) != nil { return index }
+        var limit = indentation(lines[index])
         var current = index - 1
         while current >= 0 {
             let candidate = lines[current]
-            if !candidate.allSatisfy(\.isWhitespace) {
+            // A closing bracket (a multi-line signature's `):`) does not end the search.
+            if !isBlank(candidate), !")]}".contains(candidate.trimmingCharacters(in: .whitespaces).first ?? " ") {
                 let depth = indentation(candidate)
                 if depth < limit {
                     if Localization.definedName(candidate) != nil { return current }
@@ -66,6 +86,25 @@ enum FocusSnippet {
         return index
     }
 
+    /// A Python docstring of three lines or more right after the signature that starts at `start`.
+    static func docstringRange(after start: Int, in lines: [Substring], within range: ClosedRange<Int>) -> ClosedRange<Int>? {
+        var current = start + 1
+        // Skip the rest of a multi-line signature: up to the line that ends with ':'.
+        if !lines[start].trimmingCharacters(in: .whitespaces).hasSuffix(":") {
+            while current <= range.upperBound, !lines[current].trimmingCharacters(in: .whitespaces).hasSuffix(":") { current += 1 }
+            current += 1
+        }
+        guard current <= range.upperBound else { return nil }
+        let opening = lines[current].trimmingCharacters(in: .whitespaces)
+        guard let quote = ["\"\"\"", "'''", "r\"\"\"", "r'''"].first(where: { opening.hasPrefix($0) }) else { return nil }
+        let marker = String(quote.suffix(3))
+        if opening.dropFirst(quote.count).contains(marker) { return nil }   // one line
+        var end = current + 1
+        while end <= range.upperBound, !lines[end].contains(marker) { end += 1 }
+        guard end <= range.upperBound, end - current >= 2 else { return nil }
+        return current...end
+    }
+
     static func indentation(_ line: Substring) -> Int {
         var count = 0
         for character in line {
@@ -73,4 +112,6 @@ enum FocusSnippet {
         }
         return count
     }
+
+    static func isBlank(_ line: Substring) -> Bool { line.allSatisfy(\.isWhitespace) }
 }

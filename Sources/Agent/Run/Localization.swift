@@ -7,46 +7,97 @@ import Git
 /// to look costs a minute of prompt processing. Shown in the orientation as `path:line  def name`.
 enum Localization {
     struct Candidate: Equatable {
+        /// The definition's file and first line (1-based).
         var path: String
         var line: Int
+        /// The definition's line, as shown in the list.
         var text: String
         var score: Int
+        /// The line its snippet is centred on when the definition is long: a traceback frame, if any.
+        var anchor: Int
     }
 
     /// Source files looked at, and bytes read of each: the orientation must stay cheap.
     static let maxFiles = 400
     static let maxFileBytes = 400_000
     static let sourceExtensions: Set<String> = ["py", "js", "mjs", "cjs", "ts", "go", "rs", "swift", "rb", "java", "kt", "c", "h", "cc", "cpp"]
+    /// Failing tests whose bodies are read for the names they call.
+    static let maxTestBodies = 20
 
+    /// Candidates are definitions (functions, classes), scored by what points at them: a frame of a
+    /// failing test's traceback inside them (3 each), their name called in the issue or named by a
+    /// failing test's id (2), their name called in the failing tests' bodies (1 per test, at most 3;
+    /// names defined in more than 3 places tell little and are skipped).
     static func rank(root: String, issue: String, testOutput: String, failingTests: [String], limit: Int = 5) -> [Candidate] {
-        var scores: [String: (Candidate)] = [:]
-        func add(_ c: Candidate) {
-            let key = "\(c.path):\(c.line)"
-            if var old = scores[key] { old.score += c.score; scores[key] = old } else { scores[key] = c }
-        }
         let files = sourceFiles(root)
+        var cache: [String: [Substring]] = [:]
+        func lines(_ path: String) -> [Substring]? {
+            if let cached = cache[path] { return cached }
+            guard let text = read(root + "/" + path) else { return nil }
+            let split = TextFile.lines(text)
+            cache[path] = split
+            return split
+        }
+        var byDefinition: [String: Candidate] = [:]
+        func add(path: String, line: Int, score: Int, isFrame: Bool) {
+            guard let lines = lines(path), line >= 1, line <= lines.count else { return }
+            let start = FocusSnippet.definitionStart(of: line - 1, in: lines)
+            let key = "\(path):\(start)"
+            var candidate = byDefinition[key]
+                ?? Candidate(path: path, line: start + 1, text: lines[start].trimmingCharacters(in: .whitespaces), score: 0, anchor: line)
+            candidate.score += score
+            if isFrame { candidate.anchor = line }
+            byDefinition[key] = candidate
+        }
         // Frames in code (not tests) named by the failing tests' tracebacks: `pkg/mod.py:123: in name`,
         // `File "pkg/mod.py", line 123, in name`.
         for frame in frames(in: testOutput) {
             guard let path = files.first(where: { frame.path == $0 || frame.path.hasSuffix("/" + $0) }),
                   !TestPaths.isTest(path) else { continue }
-            let text = line(frame.line, of: root + "/" + path) ?? ""
-            add(Candidate(path: path, line: frame.line, text: text.trimmingCharacters(in: .whitespaces), score: 3))
+            add(path: path, line: frame.line, score: 3, isFrame: true)
         }
-        // Definitions of the names the issue and the failing tests call.
-        let names = calledNames(issue) .union(testNames(failingTests))
-        if !names.isEmpty {
+        // Definitions of the names the issue, the failing tests' ids and their bodies call.
+        var weights: [String: Int] = [:]
+        for (name, tests) in testBodyNames(root: root, failingTests: failingTests) { weights[name] = min(3, tests) }
+        for name in calledNames(issue).union(testNames(failingTests)) { weights[name, default: 0] += 2 }
+        if !weights.isEmpty {
+            var definitions: [String: [(path: String, line: Int)]] = [:]
             for path in files where !TestPaths.isTest(path) {
-                guard let text = read(root + "/" + path) else { continue }
-                for (index, lineText) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                    guard let name = definedName(lineText), names.contains(name) else { continue }
-                    add(Candidate(path: path, line: index + 1, text: lineText.trimmingCharacters(in: .whitespaces), score: 2))
+                guard let text = lines(path) else { continue }
+                for (index, lineText) in text.enumerated() {
+                    guard let name = definedName(lineText), weights[name] != nil else { continue }
+                    definitions[name, default: []].append((path, index + 1))
                 }
             }
+            for (name, places) in definitions where places.count <= 3 || weights[name, default: 0] >= 2 {
+                for place in places { add(path: place.path, line: place.line, score: weights[name] ?? 0, isFrame: false) }
+            }
         }
-        return scores.values.sorted { a, b in
+        return byDefinition.values.sorted { a, b in
             a.score != b.score ? a.score > b.score : (a.path, a.line) < (b.path, b.line)
         }.prefix(limit).map { $0 }
+    }
+
+    /// The names called in the bodies of the failing tests (`tests/test_x.py::TestC::test_y[p]`), with
+    /// how many of those tests call each. Names the test file defines itself, test names and
+    /// assertions are left out.
+    static func testBodyNames(root: String, failingTests: [String]) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        var files: [String: [Substring]] = [:]
+        for id in failingTests.prefix(maxTestBodies) {
+            let parts = id.split(separator: "::").map(String.init)
+            guard parts.count >= 2, var name = parts.last else { continue }
+            if let bracket = name.firstIndex(of: "[") { name = String(name[..<bracket]) }
+            if files[parts[0]] == nil, let text = read(root + "/" + parts[0]) { files[parts[0]] = TextFile.lines(text) }
+            guard let lines = files[parts[0]],
+                  let index = lines.firstIndex(where: { definedName($0) == name }) else { continue }
+            let ownNames = Set(lines.compactMap { definedName($0) })
+            let body = FocusSnippet.definitionRange(of: index, in: lines).dropFirst().map { String(lines[$0]) }.joined(separator: "\n")
+            for called in calledNames(body) where !ownNames.contains(called) && !called.hasPrefix("assert") && !called.hasPrefix("test") {
+                counts[called, default: 0] += 1
+            }
+        }
+        return counts
     }
 
     /// The orientation's paragraph, or nil when nothing was found.
@@ -79,7 +130,7 @@ enum Localization {
         var budget = focusLineBudget
         for candidate in candidates.prefix(3) {
             guard let text = read(root + "/" + candidate.path),
-                  let snippet = FocusSnippet.enclosingDefinition(line: candidate.line, of: text, path: candidate.path) else { continue }
+                  let snippet = FocusSnippet.enclosingDefinition(line: candidate.anchor, of: text, path: candidate.path) else { continue }
             let header = snippet.prefix { $0 != "\n" }
             let lines = snippet.split(separator: "\n").count - 1
             guard !snippets.contains(where: { $0.hasPrefix(header) }), lines <= budget else { continue }
@@ -168,9 +219,4 @@ enum Localization {
         return String(data: data, encoding: .utf8)
     }
 
-    static func line(_ number: Int, of path: String) -> String? {
-        guard number >= 1, let text = read(path) else { return nil }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        return number <= lines.count ? String(lines[number - 1]) : nil
-    }
 }
