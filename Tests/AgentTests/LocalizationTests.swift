@@ -57,6 +57,14 @@ import Testing
         #expect(Localization.testNames(["t.py::TestX::test_parse_with_digits[1-2]"]) == ["parse_with_digits", "parse"])
         #expect(Localization.definedName("    async def fetch(url):") == "fetch")
         #expect(Localization.definedName("export const slugify = (s) => s") == "slugify")
+        #expect(Localization.definedName("const f=(x)=>x") == "f")
+        #expect(Localization.definedName("  let g = function (x) {") == "g")
+        #expect(Localization.definedName("const limit = 10") == nil, "not a function")
+        #expect(Localization.definedName("    public func run(_ x: Int) {") == "run")
+        #expect(Localization.definedName("class Cache(dict):") == "Cache")
+        #expect(Localization.definedName("classify = 3") == nil)
+        #expect(Localization.definedName("def") == nil)
+        #expect(Localization.definedName("    return strip(x)") == nil)
         #expect(Localization.render([]) == nil)
     }
 

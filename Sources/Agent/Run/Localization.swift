@@ -200,14 +200,33 @@ enum Localization {
     }
 
     /// The name a line defines: `def f(`, `class C`, `function f(`, `func f(`, `fn f(`, `const f = (`.
+    /// Read token by token rather than with a Regex: it runs on every line of every source file
+    /// (measured: 12 s of orientation on boltons' 30 files with a Regex per line, 0.1 s without).
     static func definedName(_ line: Substring) -> String? {
-        if let m = line.firstMatch(of: /^\s*(?:async\s+)?(?:def|class|function|func|fn|static func|public func)\s+([A-Za-z_][A-Za-z0-9_]*)/) {
-            return String(m.1)
+        var words = line.split(maxSplits: 4, omittingEmptySubsequences: true, whereSeparator: { $0 == " " || $0 == "\t" })[...]
+        if words.first == "async" || words.first == "export" || words.first == "static" || words.first == "public" { words = words.dropFirst() }
+        guard let keyword = words.first, words.count >= 2 else { return nil }
+        let name = identifierPrefix(words[words.startIndex + 1])
+        guard !name.isEmpty else { return nil }
+        switch keyword {
+        case "def", "class", "function", "func", "fn":
+            return name
+        case "const", "let", "var":
+            // `const f = (`, `let f = function`, `var f = async`: only functions count.
+            let named = words[words.startIndex + 1]
+            let rest = ([named.dropFirst(name.count)] + words.dropFirst(2)).joined(separator: " ").drop { $0 == " " }
+            guard rest.hasPrefix("=") else { return nil }
+            let value = rest.dropFirst().drop { $0 == " " }
+            return value.hasPrefix("function") || value.hasPrefix("(") || value.hasPrefix("async") ? name : nil
+        default:
+            return nil
         }
-        if let m = line.firstMatch(of: /^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:function|\(|async)/) {
-            return String(m.1)
-        }
-        return nil
+    }
+
+    /// The leading identifier of `word` (`f(x):` → `f`), empty when it does not start with one.
+    static func identifierPrefix(_ word: Substring) -> String {
+        guard let first = word.first, first == "_" || (first.isASCII && first.isLetter) else { return "" }
+        return String(word.prefix { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) })
     }
 
     static let commonWords: Set<String> = ["assert", "print", "len", "str", "int", "list", "dict", "set", "tuple", "isinstance",
