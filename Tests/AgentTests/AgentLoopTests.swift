@@ -85,7 +85,9 @@ import Testing
         #expect(outcome.report.endReason == .maxSteps)
         #expect(outcome.report.status == .noPatch)
         #expect(outcome.report.steps == 6)
-        #expect(outcome.report.events.filter { $0.kind == .loop }.count == 5)
+        let loops = outcome.report.events.filter { $0.kind == .loop }.map(\.detail)
+        #expect(loops.filter { $0.hasSuffix("repeated with the same result") }.count == 5)
+        #expect(loops.filter { $0.hasSuffix("looks in a row") } == ["5 looks in a row", "6 looks in a row"])
         let nudge = model.requests[2].messages.last?.content ?? ""
         #expect(nudge.contains("already called read_file"))
         #expect(!nudge.contains("return a - b"))

@@ -256,6 +256,19 @@ func stageSettings(mode: ActionMode = .native, contextSize: Int = 16_384, testsF
         #expect(guardian.afterFailure(nil, name: "frob", arguments: "{}", error: "no tool.", step: 10)
             == "This call already failed the same way at step 9: no tool. Change the arguments or use another tool.")
     }
+
+    @Test func aStreakOfLooksIsNotedFromTheThirdAndAnyOtherRoleEndsIt() {
+        var guardian = LoopGuard()
+        #expect(guardian.noteRole(.looks) == nil)
+        #expect(guardian.noteRole(.looks) == nil)
+        #expect(guardian.noteRole(.looks)?.hasPrefix("Note: 3 looks in a row without a change.") == true)
+        #expect(guardian.noteRole(.looks)?.hasPrefix("Note: 4 looks in a row") == true)
+        #expect(guardian.noteRole(.edits) == nil)
+        #expect(guardian.lookStreak == 0)
+        #expect(guardian.noteRole(.looks) == nil)
+        #expect(guardian.noteRole(nil) == nil, "an unknown tool ends the streak too")
+        #expect(guardian.lookStreak == 0)
+    }
 }
 
 @Suite struct TrajectoryTelemetryTests {

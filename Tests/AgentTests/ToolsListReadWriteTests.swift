@@ -85,7 +85,7 @@ import Testing
         #expect(lines.count == ReadFileTool.defaultWindow + 1)
         #expect(lines[0] == "    1| line 1")
         #expect(lines[149] == "  150| line 150")
-        #expect(lines[150] == #"[showing lines 1-150 of 1000; call read_file(path: "big.txt", start_line: 151) to read more]"#)
+        #expect(lines[150] == #"[showing lines 1-150 of 1000; other lines with start_line/end_line]"#)
 
         let pastEnd = try await f.call("read_file", ["path": "big.txt", "start_line": 5000, "end_line": 5010]).split(separator: "\n")
         #expect(pastEnd.first == "[start_line 5000 is past the end of big.txt, which has 1000 lines; showing its last lines]")
@@ -100,7 +100,7 @@ import Testing
         #expect(try await f.call("read_file", ["path": "big.txt", "start_line": 10, "end_line": 11]) == """
                10| line 10
                11| line 11
-            [showing lines 10-11 of 1000; call read_file(path: "big.txt", start_line: 12) to read more]
+            [showing lines 10-11 of 1000; other lines with start_line/end_line]
             """)
     }
 
@@ -114,7 +114,7 @@ import Testing
         let lines = out.split(separator: "\n")
         // Each numbered line takes 7 + 93 bytes and a newline: 38 fit under 4096 - 200.
         #expect(lines.count == 39)
-        #expect(lines.last == #"[showing lines 1-38 of 300; call read_file(path: "wide.txt", start_line: 39) to read more]"#)
+        #expect(lines.last == #"[showing lines 1-38 of 300; other lines with start_line/end_line]"#)
     }
 
     @Test func crlfAndNoTrailingNewlineAreShownCleanly() async throws {

@@ -75,7 +75,7 @@ public struct ReadFileTool: AgentTool {
         }
         if last < lines.count {
             out.append(
-                "[showing lines \(start)-\(last) of \(lines.count); call read_file(path: \"\(shown)\", start_line: \(last + 1)) to read more]")
+                "[showing lines \(start)-\(last) of \(lines.count); other lines with start_line/end_line]")
         }
         return out.joined(separator: "\n")
     }
