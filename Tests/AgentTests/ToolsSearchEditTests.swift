@@ -106,6 +106,21 @@ import Testing
         #expect(try f.read("calc.py") == "def divide(a, b):\n    return a / b\n\ndef times(a, b):\n    return a * b\n")
     }
 
+    @Test func continuationLinesWrittenFromOldTextsColumnAreIndentedToIt() async throws {
+        let f = try ToolsFixture()
+        defer { f.remove() }
+        try f.write("s.py", "def strip(xs, v=None):\n    return list(f(v, xs))\n")
+        let out = try await f.call("edit_file", ["path": "s.py", "old_text": "return list(f(v, xs))",
+                                                 "new_text": "if not xs:\n    return []\nreturn list(f(xs, v))"])
+        #expect(out.hasPrefix("Edited s.py: replaced 1 line at line 2 with 3 lines (the new lines were indented to line up with the first)."))
+        #expect(try f.read("s.py") == "def strip(xs, v=None):\n    if not xs:\n        return []\n    return list(f(xs, v))\n")
+
+        // Continuation lines already at the match's column are left as written.
+        try f.write("t.py", "def g():\n    a = 1\n")
+        _ = try await f.call("edit_file", ["path": "t.py", "old_text": "a = 1", "new_text": "a = 2\n    b = 3"])
+        #expect(try f.read("t.py") == "def g():\n    a = 2\n    b = 3\n")
+    }
+
     @Test func severalOccurrencesAreCountedWithTheirLines() async throws {
         let f = try ToolsFixture()
         defer { f.remove() }

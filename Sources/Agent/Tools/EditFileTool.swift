@@ -84,6 +84,10 @@ public struct EditFileTool: AgentTool {
                 "old_text occurs \(ranges.count) times in \(shown) (starting at lines \(lines.joined(separator: ", "))); include more surrounding lines so it matches exactly once")
         }
 
+        if let reindented = Self.reindented(newText, at: range, in: text) {
+            newText = reindented
+            note += " (the new lines were indented to line up with the first)"
+        }
         let firstLine = lineNumber(of: range.lowerBound, in: text)
         var updated = text
         updated.replaceSubrange(range, with: newText)
@@ -93,6 +97,23 @@ public struct EditFileTool: AgentTool {
         let newCount = max(TextFile.lines(newText).count, newText.isEmpty ? 0 : 1)
         return "Edited \(shown): replaced \(oldCount) line\(oldCount == 1 ? "" : "s") at line \(firstLine) with \(newCount) line\(newCount == 1 ? "" : "s")\(note).\n"
             + snippet(of: updated, around: firstLine, count: max(newCount, 1))
+    }
+
+    /// `new` with its continuation lines moved right to the match's column, when old_text starts
+    /// after a line's indentation and some continuation line of `new` would fall left of that column
+    /// (out of the block). Small models write a multi-line new_text relative to where old_text
+    /// starts; measured: `return x` in a function became `if …: return` plus two lines at column 0,
+    /// a syntax error. Nil when nothing needs to move.
+    static func reindented(_ new: String, at range: Range<String.Index>, in text: String) -> String? {
+        let lineStart = text[..<range.lowerBound].lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex
+        let indent = text[lineStart..<range.lowerBound]
+        guard !indent.isEmpty, indent.allSatisfy({ $0 == " " || $0 == "\t" }) else { return nil }
+        let lines = new.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count > 1 else { return nil }
+        let continuation = lines.dropFirst().filter { !$0.allSatisfy(\.isWhitespace) }
+        guard continuation.contains(where: { !$0.hasPrefix(indent) }) else { return nil }
+        let moved = lines.dropFirst().map { $0.allSatisfy(\.isWhitespace) ? $0 : indent + $0 }
+        return ([lines[0]] + moved).joined(separator: "\n")
     }
 
     static func coversWholeLines(_ range: Range<String.Index>, in text: String) -> Bool {
