@@ -189,6 +189,17 @@ import Testing
         #expect(try await f.call("write_file", ["path": "mod.py", "content": .string(kept)]).hasPrefix("Replaced mod.py (30 lines"))
         try f.write("short.py", "a = 1\nb = 2\n")
         #expect(try await f.call("write_file", ["path": "short.py", "content": "c = 3\n"]).hasPrefix("Replaced short.py (1 line"))
+        // The 8-line threshold: the demo fixture's 14-line module rewritten to 2 lines is refused.
+        try f.write("eight.py", (1...8).map { "v\($0) = \($0)" }.joined(separator: "\n") + "\n")
+        #expect(await f.failure("write_file", ["path": "eight.py", "content": "v1 = 1\n"])?.contains("replace all 8 lines") == true)
+    }
+
+    @Test func lineNumbersCopiedFromReadFileAreLeftOut() async throws {
+        let f = try ToolsFixture()
+        defer { f.remove() }
+        let out = try await f.call("write_file", ["path": "n.py", "content": "    1| def is_even(n):\n    2|     return n % 2 == 0\n"])
+        #expect(out == "Created n.py (2 lines, 38 bytes) (the line numbers copied from read_file were left out).")
+        #expect(try f.read("n.py") == "def is_even(n):\n    return n % 2 == 0\n")
     }
 
     @Test func refusals() async throws {

@@ -33,9 +33,8 @@ enum SubmitObjection: Sendable, Equatable {
 }
 
 /// Decides whether a `submit` ends the run. Small models give up after one failed edit, so while the
-/// tests failed before the run, the first `submit` is questioned once — if nothing changed, if only
-/// test files changed, or if the model's latest run_tests failed. A second `submit` ends the run unless
-/// nothing has been changed still.
+/// tests failed before the run, a `submit` with nothing changed is questioned twice, and the first
+/// `submit` of a change once if only test files changed or the model's latest run_tests failed.
 ///
 /// A submit of an edit the model has not tested since is tested by the harness first (up to
 /// `maxTestsAtSubmit` times): when the tests fail, the model reads them and the run goes on, instead
@@ -43,12 +42,13 @@ enum SubmitObjection: Sendable, Equatable {
 struct SubmitPolicy {
     let testsFailedBefore: Bool
     static let maxTestsAtSubmit = 2
-    /// Submits questioned so far. A submit with nothing changed is questioned up to
-    /// `maxEmptySubmitObjections` times (measured: the 1.5B model submitted nothing again right after
-    /// its first empty submit was questioned; an empty submit is a failed run either way), any
-    /// other objection once.
-    private var objections = 0
+    /// Empty submits questioned so far: up to `maxEmptySubmitObjections` (measured: the 1.5B model
+    /// submitted nothing again right after its first empty submit was questioned; an empty submit
+    /// is a failed run either way).
+    private var emptyObjections = 0
     static let maxEmptySubmitObjections = 2
+    /// Whether a submit of a change was questioned (only test files changed, or tests failing): once.
+    private var changeQuestioned = false
     /// Exit code of the model's latest run_tests, if it ran any.
     private var lastTestExit: Int32?
     /// An edit succeeded after the latest test run.
@@ -69,15 +69,19 @@ struct SubmitPolicy {
 
     /// The objection to this submit, if any; `changedFiles` is asked only when an objection is possible.
     mutating func review(changedFiles: () async -> [String]) async -> SubmitObjection? {
-        guard testsFailedBefore, objections < Self.maxEmptySubmitObjections else { return nil }
+        guard testsFailedBefore, emptyObjections < Self.maxEmptySubmitObjections || !changeQuestioned else { return nil }
         let changed = await changedFiles()
+        if changed.isEmpty {
+            guard emptyObjections < Self.maxEmptySubmitObjections else { return nil }
+            emptyObjections += 1
+            return .nothingChanged
+        }
+        guard !changeQuestioned else { return nil }
         let objection: SubmitObjection? =
-            if changed.isEmpty { .nothingChanged }
-            else if objections > 0 { nil }
-            else if changed.allSatisfy(TestPaths.isTest) { .onlyTestsChanged(changed) }
+            if changed.allSatisfy(TestPaths.isTest) { .onlyTestsChanged(changed) }
             else if let last = lastTestExit, last != 0 { .testsFailing(exitCode: last) }
             else { nil }
-        if objection != nil { objections += 1 }
+        if objection != nil { changeQuestioned = true }
         return objection
     }
 }
