@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"], swiftSettings: strict),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: strict),
         .testTarget(name: "LSPTests", dependencies: ["LSP"], swiftSettings: strict),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "JSONValue"], swiftSettings: strict),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "JSONValue", "BlockingTestSupport"], swiftSettings: strict),
         .testTarget(name: "GitTests", dependencies: ["Git", "BlockingTestSupport"], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "ChildProcess", "BlockingTestSupport"], swiftSettings: strict),
         .testTarget(name: "ModelClientTests", dependencies: ["ModelClient", "ModelTestSupport", "JSONValue", "ChildProcess"], swiftSettings: strict),

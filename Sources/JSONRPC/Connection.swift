@@ -4,7 +4,7 @@ import JSONValue
 /// answers what cannot be decoded, and matches responses to the requests this side sent.
 ///
 /// Incoming requests and notifications arrive, in order, on `incoming`; the owner answers requests with
-/// `reply`. Framing errors and undecodable messages are answered here (-32700 / -32600, id null when
+/// `reply`. `observe`, when given, sees every decoded message — responses too — in arrival order. Framing errors and undecodable messages are answered here (-32700 / -32600, id null when
 /// no id can be read) and reported through `log`.
 public actor Connection {
     public enum Incoming: Sendable, Equatable {
@@ -17,6 +17,9 @@ public actor Connection {
     private nonisolated let transport: any ByteTransport
     private nonisolated let log: @Sendable (String) -> Void
     private nonisolated let framing: Framing
+    /// Sees every decoded message on the read loop, in arrival order: for traffic traces, and for test
+    /// clients that check what arrived before an answer.
+    private nonisolated let observe: (@Sendable (Message) -> Void)?
     private var decoder: MessageDecoder
     /// Requests this side sent and is waiting on, by id.
     private var pending: [RequestID: CheckedContinuation<Result<JSON, ResponseError>, Never>] = [:]
@@ -26,11 +29,13 @@ public actor Connection {
 
     public init(
         transport: any ByteTransport, framing: Framing = .contentLength, maxMessageSize: Int = 64 << 20,
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        log: @escaping @Sendable (String) -> Void = { _ in },
+        observe: (@Sendable (Message) -> Void)? = nil
     ) {
         self.transport = transport
         self.framing = framing
         self.log = log
+        self.observe = observe
         decoder = MessageDecoder(framing, maxMessageSize: maxMessageSize)
         (incoming, incomingContinuation) = AsyncStream.makeStream(of: Incoming.self)
     }
@@ -108,7 +113,12 @@ public actor Connection {
     }
 
     private func receive(_ body: [UInt8]) {
-        switch Message.decode(body) {
+        let decoded = Message.decode(body)
+        // Called here, on the one read loop, before the message is dispatched: a response is observed
+        // after every message that arrived before it and before the request waiting on it resumes
+        // (`incoming` is read by another task, so it gives no such order against responses).
+        if let observe, case .success(let message) = decoded { observe(message) }
+        switch decoded {
         case .failure(let failure):
             log("undecodable message: \(failure.error.message)")
             send(.errorResponse(id: failure.id, error: failure.error))

@@ -22,6 +22,8 @@ public final class LoopbackServer: Sendable {
         var disconnects: [ContinuousClock.Instant] = []
         /// When the last byte of each request's answer was sent, by request number.
         var answeredAt: [Int: ContinuousClock.Instant] = [:]
+        /// How playing each request's answer ended, by request number.
+        var ends: [Int: ReplyEnd] = [:]
     }
 
     private let listenFD: Int32
@@ -95,6 +97,8 @@ public final class LoopbackServer: Sendable {
     public var requests: [RecordedRequest] { state.withLock { $0.requests } }
     /// When the answer to request `index` (0-based, as the handler numbers it) was sent in full.
     public func answeredAt(_ index: Int) -> ContinuousClock.Instant? { state.withLock { $0.answeredAt[index] } }
+    /// How playing the answer to request `index` ended; nil while it is still playing.
+    public func replyEnd(_ index: Int) -> ReplyEnd? { state.withLock { $0.ends[index] } }
     /// Connections accepted so far.
     public var connectionCount: Int { state.withLock { $0.connections } }
     /// When clients closed their connections (in order), to measure how fast an abort arrives.
@@ -149,9 +153,10 @@ public final class LoopbackServer: Sendable {
                 s.requests.append(request)
                 return s.requests.count - 1
             }
-            keepOpen = respond(fd, reply: handler(request, index))
+            let end: ReplyEnd
+            (end, keepOpen) = respond(fd, reply: handler(request, index))
             let answered = ContinuousClock.now
-            state.withLock { $0.answeredAt[index] = answered }
+            state.withLock { $0.answeredAt[index] = answered; $0.ends[index] = end }
         }
         close(fd)
         state.withLock { $0.disconnects.append(.now) }
@@ -202,13 +207,15 @@ public final class LoopbackServer: Sendable {
         return nil
     }
 
-    /// Plays the reply; returns whether the connection may serve another request.
-    private func respond(_ fd: Int32, reply: ScriptedReply) -> Bool {
+    /// Plays the reply; returns how that ended and whether the connection may serve another request.
+    private func respond(_ fd: Int32, reply: ScriptedReply) -> (ReplyEnd, keepOpen: Bool) {
+        // The client went away (or the server stopped) before the reply was over.
+        var interrupted: (ReplyEnd, keepOpen: Bool) { (stopped.load(ordering: .relaxed) ? .stopped : .clientLeft, false) }
         if reply.resetImmediately {
             resetConnection(fd)
-            return false
+            return (.played, false)
         }
-        if reply.delayBeforeHead > 0, !sleep(reply.delayBeforeHead, watching: fd) { return false }
+        if reply.delayBeforeHead > 0, !sleep(reply.delayBeforeHead, watching: fd) { return interrupted }
         var head = "HTTP/1.1 \(reply.status) \(Self.reason(reply.status))\r\n"
         for (name, value) in reply.headers { head += "\(name): \(value)\r\n" }
         let bodyBytes = reply.parts.reduce(0) { n, part in if case .bytes(let b) = part { return n + b.count }; return n }
@@ -218,32 +225,34 @@ public final class LoopbackServer: Sendable {
         case .closeDelimited: head += "Connection: close\r\n"
         }
         head += "\r\n"
-        guard send(fd, Array(head.utf8)) else { return false }
+        guard send(fd, Array(head.utf8)) else { return interrupted }
         for part in reply.parts {
             switch part {
             case .pause(let seconds):
-                guard sleep(seconds, watching: fd) else { return false }
+                guard sleep(seconds, watching: fd) else { return interrupted }
+            case .hold(let gate):
+                guard hold(gate, watching: fd) else { return interrupted }
             case .bytes(let bytes):
                 if bytes.isEmpty { continue }
                 let framed = reply.framing == .chunked
                     ? Array((String(bytes.count, radix: 16) + "\r\n").utf8) + bytes + Array("\r\n".utf8)
                     : bytes
-                guard send(fd, framed) else { return false }
+                guard send(fd, framed) else { return interrupted }
             }
         }
         switch reply.ending {
         case .complete:
-            if reply.framing == .chunked { guard send(fd, Array("0\r\n\r\n".utf8)) else { return false } }
-            return reply.framing != .closeDelimited
+            if reply.framing == .chunked { guard send(fd, Array("0\r\n\r\n".utf8)) else { return interrupted } }
+            return (.played, reply.framing != .closeDelimited)
         case .cut:
             shutdown(fd, Int32(SHUT_RDWR))
-            return false
+            return (.played, false)
         case .reset:
             resetConnection(fd)
-            return false
+            return (.played, false)
         case .hang:
             _ = sleep(.infinity, watching: fd)
-            return false
+            return interrupted
         }
     }
 
@@ -261,6 +270,17 @@ public final class LoopbackServer: Sendable {
             let remaining = deadline - ContinuousClock.now
             let ms = min(20, max(1, Int(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)))
             if poll(&pfd, 1, Int32(ms)) > 0, pfd.revents & (pollRDHUP | Int16(POLLHUP | POLLERR)) != 0 { return false }
+        }
+        return true
+    }
+
+    /// Waits until `gate` opens, returning false early when the client closed or the server stopped.
+    /// Past the gate's `timeout` it gives up waiting (a hang guard) and lets the reply go on.
+    private func hold(_ gate: ReplyGate, watching fd: Int32) -> Bool {
+        let deadline = ContinuousClock.now + .seconds(gate.timeout)
+        while !gate.isOpen {
+            if ContinuousClock.now >= deadline { gate.giveUp(); return true }
+            guard sleep(0.02, watching: fd) else { return false }
         }
         return true
     }

@@ -24,6 +24,9 @@ public struct ScriptedReply: Sendable {
     public enum Part: Sendable {
         case bytes([UInt8])
         case pause(seconds: Double)
+        /// The server sends nothing more until the test opens the gate: what the client does before
+        /// then, it did with only the bytes sent so far.
+        case hold(ReplyGate)
     }
 
     public enum Framing: Sendable {

@@ -22,40 +22,50 @@ public enum Bubblewrap {
     static func isLegacy(_ path: String) -> Bool { legacyPaths.withLock { $0.contains(path) } }
 
     /// `configured`: a path from the settings; else `FIXPOINT_BWRAP`; else `bwrap` on PATH.
-    public static func probe(configured: String? = nil) async -> Availability {
+    public static func probe(configured: String? = nil, timeout: Double = probeTimeout) async -> Availability {
         let environment = ProcessInfo.processInfo.environment
         guard let path = configured ?? environment[pathVariable] ?? findOnPath("bwrap", path: environment["PATH"]) else {
             return .unavailable(reason: "bwrap (bubblewrap) is not installed",
                                 fix: "install it: apt-get install bubblewrap (Debian/Ubuntu), dnf install bubblewrap (Fedora), pacman -S bubblewrap (Arch)")
         }
         if let known = cache.withLock({ $0[path] }) { return known }
-        let result = await run(path)
-        cache.withLock { $0[path] = result }
+        let (result, timedOut) = await run(path, timeout: timeout)
+        // A probe that ran out of time says the machine is busy, not that bubblewrap cannot work:
+        // remembered, it would leave every later run unconfined (or refused) in this process.
+        if !timedOut { cache.withLock { $0[path] = result } }
         return result
     }
 
-    private static func run(_ path: String) async -> Availability {
-        let modern = await run(path, legacy: false)
-        guard case .unavailable(let reason, _) = modern, reason.contains("Unknown option") else { return modern }
-        let legacy = await run(path, legacy: true)
-        if case .available = legacy { legacyPaths.withLock { _ = $0.insert(path) } }
+    private static func run(_ path: String, timeout: Double) async -> (Availability, timedOut: Bool) {
+        let modern = await run(path, legacy: false, timeout: timeout)
+        guard case .unavailable(let reason, _) = modern.0, reason.contains("Unknown option") else { return modern }
+        let legacy = await run(path, legacy: true, timeout: timeout)
+        if case .available = legacy.0 { legacyPaths.withLock { _ = $0.insert(path) } }
         return legacy
     }
 
-    private static func run(_ path: String, legacy: Bool) async -> Availability {
+    /// Seconds a probe may take: bwrap starts in milliseconds, but a loaded 2-core machine running a
+    /// parallel test suite once took over 20.
+    public static let probeTimeout: Double = 60
+
+    private static func run(_ path: String, legacy: Bool, timeout: Double) async -> (Availability, timedOut: Bool) {
         let arguments = BubblewrapArguments(workspace: "/", readOnlyInside: [], hidden: [], tmpBytes: 1 << 20, workingDirectory: "/",
                                             legacy: legacy)
         var spec = ProcessSpec(executable: path, arguments: arguments.make(command: ["/bin/sh", "-c", "exit 0"]))
         spec.mergeStderr = true
-        spec.timeout = 20
+        spec.timeout = timeout
         spec.environment = ["PATH": "/usr/bin:/bin"]
         let output: ProcessOutput
         do { output = try await ChildProcess.run(spec) } catch {
-            return .unavailable(reason: "\(path) could not be started: \(error)", fix: "check that \(path) is bubblewrap and executable, or unset \(pathVariable)")
+            return (.unavailable(reason: "\(path) could not be started: \(error)", fix: "check that \(path) is bubblewrap and executable, or unset \(pathVariable)"), false)
         }
-        guard output.status != .exited(0) else { return .available(path: path) }
+        if output.timedOut {
+            return (.unavailable(reason: "\(path) did not start a test sandbox within \(String(format: "%g", timeout)) s",
+                                 fix: "the machine may be overloaded: try again when it is less busy"), true)
+        }
+        guard output.status != .exited(0) else { return (.available(path: path), false) }
         let said = output.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
-        return .unavailable(reason: "\(path) cannot create a sandbox here (\(output.status)\(said.isEmpty ? "" : ": " + said))", fix: namespaceFix)
+        return (.unavailable(reason: "\(path) cannot create a sandbox here (\(output.status)\(said.isEmpty ? "" : ": " + said))", fix: namespaceFix), false)
     }
 
     static let namespaceFix = """

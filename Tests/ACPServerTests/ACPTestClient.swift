@@ -22,7 +22,10 @@ final class ACPTestClient: Sendable {
     let transport: InMemoryTransport
     let serverTask: Task<Int32, Never>
     let runs: RunService
-    let inbox = Inbox()
+    /// Everything the server sent — notifications, requests and responses — in arrival order. The
+    /// connection's one read loop records each message before it dispatches it, so when a request
+    /// returns, every notification sent before its response is here already.
+    let inbox: Inbox
 
     init(
         runs: RunService, settings: Settings = ACPTestClient.settings(testCommand: "true"),
@@ -33,11 +36,12 @@ final class ACPTestClient: Sendable {
         self.runs = runs
         let server = ACPServer(connection: Connection(transport: serverSide, framing: .newlineDelimited), runs: runs, settings: settings)
         serverTask = Task { await server.serve() }
-        connection = Connection(transport: clientSide, framing: .newlineDelimited)
+        let inbox = Inbox()
+        self.inbox = inbox
+        connection = Connection(transport: clientSide, framing: .newlineDelimited, observe: inbox.record)
         await connection.start()
-        Task { [connection, inbox] in
+        Task { [connection] in
             for await message in connection.incoming {
-                inbox.items.withLock { $0.append(message) }
                 if case .request(let id, let method, let params) = message { connection.reply(to: id, answer(method, params)) }
             }
         }
@@ -66,9 +70,7 @@ final class ACPTestClient: Sendable {
                 throw TimedOut(what: "the response to \(method)")
             }
             defer { group.cancelAll() }
-            let result = try await group.next()!
-            if method == "session/prompt" { try await settle() }
-            return result
+            return try await group.next()!
         }
     }
 
@@ -91,18 +93,6 @@ final class ACPTestClient: Sendable {
 
     func prompt(_ sessionID: String, _ text: String, timeout: Double = 60) async throws -> JSON {
         try await request("session/prompt", ["sessionId": .string(sessionID), "prompt": [["type": "text", "text": .string(text)]]], timeout: timeout)
-    }
-
-    /// A response can overtake the notifications sent before it on their way into `inbox` (they are
-    /// recorded by a task of their own): waits until nothing new has arrived for a while.
-    func settle() async throws {
-        var count = -1
-        while true {
-            let now = inbox.items.withLock { $0.count }
-            if now == count { return }
-            count = now
-            try await Task.sleep(for: .milliseconds(50))
-        }
     }
 
     /// Every `session/update`'s `update`, in order.
@@ -143,7 +133,8 @@ final class ACPTestClient: Sendable {
 }
 
 final class Inbox: Sendable {
-    let items = Mutex<[Connection.Incoming]>([])
+    let items = Mutex<[Message]>([])
+    func record(_ message: Message) { items.withLock { $0.append(message) } }
 }
 
 /// A git repository in a temporary folder, removed at deinit.

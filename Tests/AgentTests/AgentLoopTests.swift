@@ -163,7 +163,9 @@ import Testing
         #expect(outcome.report.events.contains { $0.kind == .compaction })
     }
 
-    @Test func cancellationEndsPromptlyAndRemovesSnapshots() async throws {
+    /// Cancelling a run ends the test command it is waiting on (instead of waiting for it) and removes
+    /// the run's snapshots.
+    @Test func cancellationEndsARunningTestCommandAndRemovesSnapshots() async throws {
         let repo = try await TempRepo.pythonBug()
         defer { repo.remove() }
         let snapshotRoot = FileManager.default.temporaryDirectory.appendingPathComponent("fp-snaps-\(UUID().uuidString)").path
@@ -175,16 +177,32 @@ import Testing
             return ScriptedModel.call("read_file", ["path": "calc.py"])
         }
         var request = fixRequest(repo)
-        request.testCommand = "if [ -f .slow ]; then sleep 30; fi; sh run_tests.sh"
-        let started = Date()
+        // Inside the sandbox only the snapshot is writable: the command says it started there.
+        request.testCommand = "if [ -f .slow ]; then touch .slow-started; exec sleep 60; fi; sh run_tests.sh"
         let task = Task { await Fixer.run(request, model: .embedded(), options: options(model, snapshots: snapshotRoot)) }
-        try await Task.sleep(for: .seconds(1.5))
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !Self.contains(".slow-started", under: snapshotRoot) {
+            try #require(ContinuousClock.now < deadline, "the slow test command never started")
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let cancelledAt = ContinuousClock.now
         task.cancel()
         let outcome = await task.value
         #expect(outcome.report.endReason == .cancelled)
-        #expect(Date().timeIntervalSince(started) < 10)
+        // A hang guard with room for a loaded machine: left running, the command ends by itself 60 s in.
+        #expect(ContinuousClock.now - cancelledAt < .seconds(30))
         let left = (try? FileManager.default.contentsOfDirectory(atPath: snapshotRoot)) ?? []
         #expect(left.isEmpty, "snapshots left behind: \(left)")
+    }
+
+    /// Whether a file named `name` is anywhere under `root` (outside `.git` folders).
+    private static func contains(_ name: String, under root: String) -> Bool {
+        guard let walk = FileManager.default.enumerator(atPath: root) else { return false }
+        while let path = walk.nextObject() as? String {
+            let last = (path as NSString).lastPathComponent
+            if last == ".git" { walk.skipDescendants() } else if last == name { return true }
+        }
+        return false
     }
 
     @Test func budgetsEndRunsWithTheirOwnReasons() async throws {

@@ -46,20 +46,44 @@ import Testing
         spec.timeout = 0.5
         let r = try await ChildProcess.run(spec, killGrace: 0.5)
         #expect(r.timedOut)
-        #expect(r.durationS < 5)
+        #expect(r.status == .signaled(SIGTERM), "\(r.status)")
+        // A hang guard: left alone, the child ends by itself after 30 s.
+        #expect(r.durationS < 25)
         // The grandchild was in the same group: it must be gone too (it would otherwise create the marker).
         let pgrep = try await ChildProcess.shell("pgrep -f '[s]leep 30; touch \(marker)' || true")
         #expect(pgrep.stdoutText.isEmpty)
     }
 
-    @Test func cancellationStopsTheProcessPromptly() async throws {
-        let started = Date()
-        let task = Task { try await ChildProcess.run(.shell("sleep 30"), killGrace: 0.5) }
-        try await Task.sleep(for: .milliseconds(200))
+    /// Cancelling kills the running child (SIGTERM) instead of waiting for it.
+    @Test func cancellationKillsTheProcess() async throws {
+        let marker = temporaryPath("fp-started")
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        let task = Task { try await ChildProcess.run(.shell("touch \(marker); exec sleep 30"), killGrace: 0.5) }
+        try await waitUntil("the child to start") { FileManager.default.fileExists(atPath: marker) }
         task.cancel()
         let r = try await task.value
         #expect(r.cancelled)
-        #expect(Date().timeIntervalSince(started) < 3)
+        #expect(r.status == .signaled(SIGTERM), "\(r.status)")
+        // A hang guard: left alone, the child ends by itself after 30 s.
+        #expect(r.durationS < 25)
+    }
+
+    /// A child that survives SIGTERM gets SIGKILL after the grace period: it saw the TERM (its trap
+    /// wrote "TERM"), lived on, and died of KILL.
+    @Test func aChildThatIgnoresSIGTERMGetsSIGKILLAfterTheGrace() async throws {
+        let marker = temporaryPath("fp-started")
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        let script = "trap 'echo TERM' TERM; touch \(marker); while :; do sleep 0.05; done"
+        var spec = ProcessSpec.shell(script)
+        spec.timeout = 60  // a hang guard: should the cancel be lost, the timeout ends it (and `cancelled` is false)
+        // 3 s of grace, so the shell runs its trap even when the machine is busy.
+        let task = Task { [spec] in try await ChildProcess.run(spec, killGrace: 3) }
+        try await waitUntil("the child to start") { FileManager.default.fileExists(atPath: marker) }
+        task.cancel()
+        let r = try await task.value
+        #expect(r.cancelled)
+        #expect(r.stdoutText.contains("TERM"), "the child never saw SIGTERM: \(r.stdoutText)")
+        #expect(r.status == .signaled(SIGKILL), "\(r.status)")
     }
 
     @Test func stdinIsDelivered() async throws {
@@ -80,10 +104,28 @@ import Testing
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("fp-launch-\(UUID().uuidString).log").path
         defer { try? FileManager.default.removeItem(atPath: log) }
         let p = try await ChildProcess.launch(.shell("echo ready; exec sleep 60"), logPath: log)
-        try await Task.sleep(for: .milliseconds(300))
+        try await waitUntil("the child to log") { (try? String(contentsOfFile: log, encoding: .utf8)) == "ready\n" }
         #expect(p.exitStatus == nil)
         let status = await p.terminate(grace: 2)
         #expect(status == .signaled(15))
         #expect(try String(contentsOfFile: log, encoding: .utf8) == "ready\n")
+    }
+}
+
+private func temporaryPath(_ prefix: String) -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
+}
+
+private struct TimedOut: Error, CustomStringConvertible {
+    var what: String
+    var description: String { "timed out waiting for \(what)" }
+}
+
+/// Polls `condition`; `timeout` is a hang guard, not a latency check.
+private func waitUntil(_ what: String, timeout: Double = 30, _ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(timeout)
+    while !condition() {
+        guard ContinuousClock.now < deadline else { throw TimedOut(what: what) }
+        try await Task.sleep(for: .milliseconds(5))
     }
 }

@@ -1,3 +1,4 @@
+import BlockingTestSupport
 @testable import Config
 import Foundation
 import JSONValue
@@ -5,8 +6,9 @@ import Testing
 
 /// The official toml-test suite (BurntSushi/toml-test, as shipped in PyPI's tomlkit 0.13.2 sdist;
 /// `scripts/setup --only toml-test` puts it in the cache): every `valid/*.toml` reads to the values in
-/// its tagged `.json`, and every `invalid/*.toml` is a syntax error, never a crash.
-@Suite struct TOMLComplianceTests {
+/// its tagged `.json`, and every `invalid/*.toml` is a syntax error, never a crash. It reads a tree of
+/// several hundred files synchronously, so it runs off the cooperative pool.
+@Suite(.offTheCooperativePool) struct TOMLComplianceTests {
     static let suite: String? = {
         let cache = ProcessInfo.processInfo.environment["FIXPOINT_CACHE"] ?? NSHomeDirectory() + "/.cache/fixpoint"
         let folder = cache + "/toml-test/0.13.2/tests"

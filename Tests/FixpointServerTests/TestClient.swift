@@ -20,8 +20,11 @@ final class TestClient: Sendable {
     let transport: InMemoryTransport
     let server: FixpointServer
     let serverTask: Task<Int32, Never>
-    /// Everything the server sent, in order; requests are recorded before they are answered.
-    let inbox = Inbox()
+    /// Everything the server sent — notifications, requests and responses — in arrival order. The
+    /// connection's one read loop records each message before it dispatches it, so requests are
+    /// recorded before they are answered, and when a request returns, every notification sent before
+    /// its response is here already.
+    let inbox: Inbox
     let answer: @Sendable (String, JSON?) -> Result<JSON, ResponseError>
 
     init(
@@ -34,11 +37,12 @@ final class TestClient: Sendable {
         let server = FixpointServer(connection: Connection(transport: serverSide), runner: runner)
         self.server = server
         serverTask = Task { await server.serve() }
-        connection = Connection(transport: clientSide)
+        let inbox = Inbox()
+        self.inbox = inbox
+        connection = Connection(transport: clientSide, observe: inbox.record)
         await connection.start()
-        Task { [connection, inbox, answer] in
+        Task { [connection, answer] in
             for await message in connection.incoming {
-                inbox.items.withLock { $0.append(message) }
                 if case .request(let id, let method, let params) = message { connection.reply(to: id, answer(method, params)) }
             }
         }
@@ -94,6 +98,7 @@ final class TestClient: Sendable {
                 switch $0 {
                 // Not a bare `nil`: JSON is ExpressibleByNilLiteral, so that would be `.null`.
                 case .request(_, let m, let params), .notification(let m, let params): m == method ? params ?? .null : Optional<JSON>.none
+                case .response, .errorResponse: Optional<JSON>.none
                 }
             }
         }
@@ -155,7 +160,8 @@ enum ScriptedRunner {
 }
 
 final class Inbox: Sendable {
-    let items = Mutex<[Connection.Incoming]>([])
+    let items = Mutex<[Message]>([])
+    func record(_ message: Message) { items.withLock { $0.append(message) } }
 }
 
 /// The requests a scripted runner was given.

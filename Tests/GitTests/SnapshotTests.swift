@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Git
 import BlockingTestSupport
@@ -209,19 +210,27 @@ extension Fixture {
         try fixture.write("f.txt", "dirty\n")
         let before = try fingerprint(fixture.repo)
         let path = fixture.repo, root = fixture.snapshots
+        let working = Mutex(false)
         let run = Task { () async throws -> String in
             let snapshot = try await Snapshot.create(from: path, root: root)
             do {
                 try put(snapshot.directory, "f.txt", Array("agent\n".utf8))
                 try put(snapshot.directory, "new.txt", Array("agent\n".utf8))
-                try await Task.sleep(for: .seconds(60))  // the agent "working" when the user cancels
+                working.withLock { $0 = true }
+                // The agent "working" when the user cancels; 10 minutes is a hang guard for a lost cancel
+                // (a fixed 200 ms before cancelling was once over 60 s late on a loaded machine).
+                try await Task.sleep(for: .seconds(600))
             } catch {
                 await snapshot.remove()  // its owner removes it, and waits until it is gone
                 throw error
             }
             return snapshot.directory
         }
-        try await Task.sleep(for: .milliseconds(200))
+        let deadline = ContinuousClock.now + .seconds(300)
+        while !working.withLock({ $0 }) {
+            try #require(ContinuousClock.now < deadline, "the run never started working")
+            try await Task.sleep(for: .milliseconds(5))
+        }
         run.cancel()
         let outcome = await run.result
         #expect(throws: CancellationError.self) { try outcome.get() }

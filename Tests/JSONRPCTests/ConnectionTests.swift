@@ -1,5 +1,9 @@
 import JSONValue
+import Synchronization
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import JSONRPC
 
 /// Reads frames the far end wrote, as raw JSON.
@@ -101,5 +105,32 @@ struct RawPeer {
         await #expect(throws: ResponseError.self) { try await waiting.value }
         var incoming = connection.incoming.makeAsyncIterator()
         #expect(await incoming.next() == nil)
+    }
+
+    /// `observe` sees notifications and responses in arrival order, and a request resumes only after its
+    /// response (and so everything before it) was observed — even when observing is slow.
+    @Test func observeSeesEverythingBeforeTheRequestResumes() async throws {
+        let (mine, theirs) = InMemoryTransport.pair()
+        defer { mine.close(); theirs.close() }
+        let log = Mutex<[Message]>([])
+        let connection = Connection(transport: theirs, observe: { message in
+            // A slow observer: a request that resumed before this returned would find its response missing.
+            if case .response = message { usleep(100_000) }
+            log.withLock { $0.append(message) }
+        })
+        await connection.start()
+        var peer = RawPeer(mine)
+        let waiting = Task { try await connection.request("session/prompt") }
+        let request = try #require(try await peer.next())
+        peer.send(#"{"jsonrpc":"2.0","method":"session/update","params":{"n":1}}"#)
+        peer.send(#"{"jsonrpc":"2.0","method":"session/update","params":{"n":2}}"#)
+        #expect(request["id"] == 1)
+        peer.send(#"{"jsonrpc":"2.0","id":1,"result":{"stopReason":"end_turn"}}"#)
+        #expect(try await waiting.value == ["stopReason": "end_turn"])
+        #expect(log.withLock { $0 } == [
+            .notification(method: "session/update", params: ["n": 1]),
+            .notification(method: "session/update", params: ["n": 2]),
+            .response(id: .int(1), result: ["stopReason": "end_turn"]),
+        ])
     }
 }

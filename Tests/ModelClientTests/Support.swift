@@ -51,3 +51,18 @@ func expectError(_ body: () async throws -> ChatResponse) async -> ModelError? {
         return nil
     }
 }
+
+struct TimedOut: Error, CustomStringConvertible {
+    var what: String
+    var description: String { "timed out waiting for \(what)" }
+}
+
+/// Polls `condition` until it holds. `timeout` is a hang guard, not a latency check: on a loaded
+/// machine what takes milliseconds alone can take seconds.
+func waitUntil(_ what: String, timeout: Double = 30, _ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(timeout)
+    while !condition() {
+        guard ContinuousClock.now < deadline else { throw TimedOut(what: what) }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+}

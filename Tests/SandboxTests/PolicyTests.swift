@@ -27,6 +27,25 @@ import BlockingTestSupport
         #expect((Int(run.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 99) < 6, "\(run.output)")
     }
 
+    /// A probe that runs out of time says the machine is busy, not that bubblewrap cannot work: it is
+    /// not remembered, so the next probe of the same executable runs again and finds it working.
+    @Test func aTimedOutProbeIsNotRemembered() async throws {
+        try await requireBubblewrap()
+        let f = try SandboxFixture(); defer { f.remove() }
+        let bwrap = try #require(Bubblewrap.findOnPath("bwrap", path: ProcessInfo.processInfo.environment["PATH"]))
+        let slow = f.root + "/slow-bwrap", busy = f.root + "/busy"
+        try "#!/bin/sh\n[ -f '\(busy)' ] && exec sleep 30\nexec '\(bwrap)' \"$@\"\n".write(toFile: slow, atomically: false, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: slow)
+        try #require(FileManager.default.createFile(atPath: busy, contents: nil))
+        guard case .unavailable(let reason, _) = await Bubblewrap.probe(configured: slow, timeout: 0.5) else {
+            Issue.record("a probe that hangs was taken as working")
+            return
+        }
+        #expect(reason.contains("within 0.5 s"), "\(reason)")
+        try FileManager.default.removeItem(atPath: busy)
+        #expect(await Bubblewrap.probe(configured: slow) == .available(path: slow))
+    }
+
     @Test func offRunsWithTheUsersRightsButNoSecrets() async throws {
         let f = try SandboxFixture(); defer { f.remove() }
         let sandbox = try await f.sandbox(.off, extra: ["SOME_API_KEY": "zzzzzzzzzzzz", "PLAIN_SETTING": "visible-value"], hiding: ["PLAIN_MODEL_VAR"])
