@@ -85,7 +85,9 @@ import Testing
         #expect(outcome.report.endReason == .maxSteps)
         #expect(outcome.report.status == .noPatch)
         #expect(outcome.report.steps == 6)
-        #expect(outcome.report.events.filter { $0.kind == .loop }.count == 5)
+        let loops = outcome.report.events.filter { $0.kind == .loop }.map(\.detail)
+        #expect(loops.filter { $0.hasSuffix("repeated with the same result") }.count == 5)
+        #expect(loops.filter { $0.hasSuffix("looks in a row") } == ["5 looks in a row", "6 looks in a row"])
         let nudge = model.requests[2].messages.last?.content ?? ""
         #expect(nudge.contains("already called read_file"))
         #expect(!nudge.contains("return a - b"))
@@ -99,10 +101,11 @@ import Testing
         #expect(outcome.report.status == .noPatch)
         #expect(outcome.report.endReason == .submitted)
         #expect(outcome.report.tests.after == nil)
-        // The first give-up is questioned once (the tests fail and nothing changed); the second ends the run.
-        #expect(outcome.report.steps == 2)
+        // An empty give-up is questioned twice (the tests fail and nothing changed); the third ends the run.
+        #expect(outcome.report.steps == 3)
         #expect(model.requests[1].messages.last?.content?.hasPrefix("Nothing has been changed yet") == true)
-        #expect(outcome.report.events.map(\.kind) == [.submitQuestioned])
+        #expect(model.requests[2].messages.last?.content?.hasPrefix("Nothing has been changed yet") == true)
+        #expect(outcome.report.events.map(\.kind) == [.submitQuestioned, .submitQuestioned])
     }
 
     @Test func proseInsteadOfCallsEndsWithFormatErrors() async throws {

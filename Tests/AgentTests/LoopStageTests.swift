@@ -19,10 +19,19 @@ func stageSettings(mode: ActionMode = .native, contextSize: Int = 16_384, testsF
 }
 
 @Suite struct SubmitPolicyTests {
-    @Test func questionsOnceWhenNothingChangedWhileTestsFail() async {
+    @Test func questionsAnEmptySubmitTwiceWhileTestsFail() async {
         var policy = SubmitPolicy(testsFailedBefore: true)
         #expect(await policy.review { [] } == .nothingChanged)
-        #expect(await policy.review { [] } == nil)
+        #expect(await policy.review { [] } == .nothingChanged)
+        #expect(await policy.review { [] } == nil, "the third empty submit ends the run")
+    }
+
+    @Test func questionsAFailingChangeOnceEvenAfterAnEmptySubmit() async {
+        var policy = SubmitPolicy(testsFailedBefore: true)
+        #expect(await policy.review { [] } == .nothingChanged)
+        policy.noteTests(exitCode: 1)
+        #expect(await policy.review { ["calc.py"] } == .testsFailing(exitCode: 1), "an empty submit does not use up the change's question")
+        #expect(await policy.review { ["calc.py"] } == nil, "the second submit of a change ends the run")
     }
 
     @Test func questionsOnlyTestChangesAndFailingTests() async {
@@ -39,6 +48,33 @@ func stageSettings(mode: ActionMode = .native, contextSize: Int = 16_384, testsF
         var passing = SubmitPolicy(testsFailedBefore: true)
         passing.noteTests(exitCode: 0)
         #expect(await passing.review { ["calc.py"] } == nil)
+    }
+
+    @Test func testsAnUntestedEditBeforeAcceptingItsSubmitTwiceAtMost() {
+        var policy = SubmitPolicy(testsFailedBefore: true)
+        var wants = policy.wantsTestsBeforeSubmit()
+        #expect(!wants, "no edit yet")
+        policy.noteEdit()
+        wants = policy.wantsTestsBeforeSubmit()
+        #expect(wants)
+        policy.noteTests(exitCode: 1)
+        wants = policy.wantsTestsBeforeSubmit()
+        #expect(!wants, "tested since the edit")
+        policy.noteEdit()
+        wants = policy.wantsTestsBeforeSubmit()
+        #expect(wants)
+        policy.noteTests(exitCode: 1)
+        policy.noteEdit()
+        wants = policy.wantsTestsBeforeSubmit()
+        #expect(!wants, "at most twice per trajectory")
+
+        var passedBefore = SubmitPolicy(testsFailedBefore: false)
+        passedBefore.noteEdit()
+        wants = passedBefore.wantsTestsBeforeSubmit()
+        #expect(!wants)
+        let objection = SubmitObjection.testsFailingAtSubmit(exitCode: 1, output: "FAILED t.py::test_x")
+        #expect(objection.message.contains("FAILED t.py::test_x"))
+        #expect(!objection.message.contains("only if you really cannot"))
     }
 
     @Test func acceptsEverySubmitWhenTheTestsPassedBefore() async {
@@ -220,6 +256,19 @@ func stageSettings(mode: ActionMode = .native, contextSize: Int = 16_384, testsF
         _ = guardian.afterFailure(nil, name: "frob", arguments: "{}", error: "no tool.", step: 9)
         #expect(guardian.afterFailure(nil, name: "frob", arguments: "{}", error: "no tool.", step: 10)
             == "This call already failed the same way at step 9: no tool. Change the arguments or use another tool.")
+    }
+
+    @Test func aStreakOfLooksIsNotedFromTheThirdAndAnyOtherRoleEndsIt() {
+        var guardian = LoopGuard()
+        #expect(guardian.noteRole(.looks) == nil)
+        #expect(guardian.noteRole(.looks) == nil)
+        #expect(guardian.noteRole(.looks)?.hasPrefix("Note: 3 looks in a row without a change.") == true)
+        #expect(guardian.noteRole(.looks)?.hasPrefix("Note: 4 looks in a row") == true)
+        #expect(guardian.noteRole(.edits) == nil)
+        #expect(guardian.lookStreak == 0)
+        #expect(guardian.noteRole(.looks) == nil)
+        #expect(guardian.noteRole(nil) == nil, "an unknown tool ends the streak too")
+        #expect(guardian.lookStreak == 0)
     }
 }
 

@@ -84,8 +84,13 @@ import Testing
         let lines = first.split(separator: "\n")
         #expect(lines.count == ReadFileTool.defaultWindow + 1)
         #expect(lines[0] == "    1| line 1")
-        #expect(lines[349] == "  350| line 350")
-        #expect(lines[350] == #"[showing lines 1-350 of 1000; call read_file(path: "big.txt", start_line: 351) to read more]"#)
+        #expect(lines[149] == "  150| line 150")
+        #expect(lines[150] == #"[showing lines 1-150 of 1000; other lines with start_line/end_line]"#)
+
+        let pastEnd = try await f.call("read_file", ["path": "big.txt", "start_line": 5000, "end_line": 5010]).split(separator: "\n")
+        #expect(pastEnd.first == "[start_line 5000 is past the end of big.txt, which has 1000 lines; showing its last lines]")
+        #expect(pastEnd[1] == "  851| line 851")
+        #expect(pastEnd.last == " 1000| line 1000")
 
         #expect(try await f.call("read_file", ["path": "big.txt", "start_line": 998]) == """
               998| line 998
@@ -95,7 +100,7 @@ import Testing
         #expect(try await f.call("read_file", ["path": "big.txt", "start_line": 10, "end_line": 11]) == """
                10| line 10
                11| line 11
-            [showing lines 10-11 of 1000; call read_file(path: "big.txt", start_line: 12) to read more]
+            [showing lines 10-11 of 1000; other lines with start_line/end_line]
             """)
     }
 
@@ -109,7 +114,7 @@ import Testing
         let lines = out.split(separator: "\n")
         // Each numbered line takes 7 + 93 bytes and a newline: 38 fit under 4096 - 200.
         #expect(lines.count == 39)
-        #expect(lines.last == #"[showing lines 1-38 of 300; call read_file(path: "wide.txt", start_line: 39) to read more]"#)
+        #expect(lines.last == #"[showing lines 1-38 of 300; other lines with start_line/end_line]"#)
     }
 
     @Test func crlfAndNoTrailingNewlineAreShownCleanly() async throws {
@@ -130,8 +135,8 @@ import Testing
         #expect(await f.failure("read_file", ["path": "logo.png"])?.contains("is binary (12 bytes)") == true)
         #expect(await f.failure("read_file", ["path": "src"])?.contains("is a directory") == true)
         #expect(await f.failure("read_file", ["path": "missing.txt"])?.contains("does not exist") == true)
-        #expect(await f.failure("read_file", ["path": "a.txt", "start_line": 3])
-            == "start_line 3 is past the end of a.txt, which has 2 lines")
+        #expect(try await f.call("read_file", ["path": "a.txt", "start_line": 3])
+            == "[start_line 3 is past the end of a.txt, which has 2 lines; showing its last lines]\n    1| one\n    2| two")
         #expect(await f.failure("read_file", ["path": "a.txt", "start_line": 2, "end_line": 1])?.contains("before start_line") == true)
         #expect(await f.failure("read_file", ["path": ".git/config"])?.contains(".git") == true)
         #expect(await f.failure("read_file", ["path": "/etc/passwd"])?.contains("outside the workspace") == true)
@@ -168,6 +173,33 @@ import Testing
         try f.write("win.bat", "@echo off\r\necho hi\r\n")
         _ = try await f.call("write_file", ["path": "win.bat", "content": "@echo off\necho bye\n"])
         #expect(try f.read("win.bat") == "@echo off\r\necho bye\r\n")
+    }
+
+    @Test func refusesARewriteThatDropsMostOfALongFile() async throws {
+        let f = try ToolsFixture()
+        defer { f.remove() }
+        let module = (1...40).map { "line_\($0) = \($0)" }.joined(separator: "\n") + "\n"
+        try f.write("mod.py", module)
+        let refusal = await f.failure("write_file", ["path": "mod.py", "content": "def fixed():\n    return 1\n"])
+        #expect(refusal?.contains("replace all 40 lines of mod.py with 2") == true)
+        #expect(refusal?.contains("use edit_file") == true)
+        #expect(try f.read("mod.py") == module, "nothing written")
+        // Keeping most of it is a rewrite, not a loss; a short file may be replaced outright.
+        let kept = (1...30).map { "line_\($0) = \($0)" }.joined(separator: "\n") + "\n"
+        #expect(try await f.call("write_file", ["path": "mod.py", "content": .string(kept)]).hasPrefix("Replaced mod.py (30 lines"))
+        try f.write("short.py", "a = 1\nb = 2\n")
+        #expect(try await f.call("write_file", ["path": "short.py", "content": "c = 3\n"]).hasPrefix("Replaced short.py (1 line"))
+        // The 8-line threshold: the demo fixture's 14-line module rewritten to 2 lines is refused.
+        try f.write("eight.py", (1...8).map { "v\($0) = \($0)" }.joined(separator: "\n") + "\n")
+        #expect(await f.failure("write_file", ["path": "eight.py", "content": "v1 = 1\n"])?.contains("replace all 8 lines") == true)
+    }
+
+    @Test func lineNumbersCopiedFromReadFileAreLeftOut() async throws {
+        let f = try ToolsFixture()
+        defer { f.remove() }
+        let out = try await f.call("write_file", ["path": "n.py", "content": "    1| def is_even(n):\n    2|     return n % 2 == 0\n"])
+        #expect(out == "Created n.py (2 lines, 38 bytes) (the line numbers copied from read_file were left out).")
+        #expect(try f.read("n.py") == "def is_even(n):\n    return n % 2 == 0\n")
     }
 
     @Test func refusals() async throws {

@@ -106,6 +106,35 @@ import Testing
         #expect(try f.read("calc.py") == "def divide(a, b):\n    return a / b\n\ndef times(a, b):\n    return a * b\n")
     }
 
+    @Test func continuationLinesWrittenFromOldTextsColumnAreIndentedToIt() async throws {
+        let f = try ToolsFixture()
+        defer { f.remove() }
+        try f.write("s.py", "def strip(xs, v=None):\n    return list(f(v, xs))\n")
+        let out = try await f.call("edit_file", ["path": "s.py", "old_text": "return list(f(v, xs))",
+                                                 "new_text": "if not xs:\n    return []\nreturn list(f(xs, v))"])
+        #expect(out.hasPrefix("Edited s.py: replaced 1 line at line 2 with 3 lines (the new lines were indented to line up with the first)."))
+        #expect(try f.read("s.py") == "def strip(xs, v=None):\n    if not xs:\n        return []\n    return list(f(xs, v))\n")
+
+        // Continuation lines already at the match's column are left as written.
+        try f.write("t.py", "def g():\n    a = 1\n")
+        _ = try await f.call("edit_file", ["path": "t.py", "old_text": "a = 1", "new_text": "a = 2\n    b = 3"])
+        #expect(try f.read("t.py") == "def g():\n    a = 2\n    b = 3\n")
+    }
+
+    @Test func oldTextWithTheWrongIndentationMatchesOnceAndNewTextIsShiftedLikeIt() async throws {
+        let f = try ToolsFixture()
+        defer { f.remove() }
+        try f.write("n.py", "def is_even(n):\n    return n % 2 == 1\n\n\ndef odd(n):\n    return not is_even(n)\n")
+        let out = try await f.call("edit_file", ["path": "n.py", "old_text": "        return n % 2 == 1", "new_text": "        return n % 2 == 0"])
+        #expect(out.hasPrefix("Edited n.py: replaced 1 line at line 2 with 1 line (old_text matched except for indentation; new_text was indented like the file)."))
+        #expect(try f.read("n.py") == "def is_even(n):\n    return n % 2 == 0\n\n\ndef odd(n):\n    return not is_even(n)\n")
+
+        // Two runs that match but for indentation: ambiguous, so nothing is changed.
+        try f.write("m.py", "if a:\n    x = 1\nif b:\n  x = 1\n")
+        #expect(await f.failure("edit_file", ["path": "m.py", "old_text": "\tx = 1\n", "new_text": "\tx = 2\n"])?.contains("(0 occurrences)") == true)
+        #expect(try f.read("m.py") == "if a:\n    x = 1\nif b:\n  x = 1\n")
+    }
+
     @Test func severalOccurrencesAreCountedWithTheirLines() async throws {
         let f = try ToolsFixture()
         defer { f.remove() }
@@ -120,8 +149,8 @@ import Testing
         let f = try ToolsFixture()
         defer { f.remove() }
         try f.write("calc.py", "def divide(a, b):\n    return a // b\n\ndef times(a, b):\n    return a * b\n")
-        // Wrong indentation: the first line matches once whitespace is ignored.
-        let indent = try #require(await f.failure("edit_file", ["path": "calc.py", "old_text": "\treturn a // b", "new_text": "x"]))
+        // Wrong indentation and a wrong second line: the first line matches once whitespace is ignored.
+        let indent = try #require(await f.failure("edit_file", ["path": "calc.py", "old_text": "\treturn a // b\n\tpass", "new_text": "x"]))
         #expect(indent.hasPrefix("old_text was not found in calc.py (0 occurrences). The closest text is at line 2 (the first line matches except for whitespace):"))
         #expect(indent.contains("    2|     return a // b"))
         // A misremembered line: the most similar line is offered.

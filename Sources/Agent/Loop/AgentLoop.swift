@@ -168,13 +168,32 @@ final class AgentLoop {
             telemetry.journal(.toolCall(.init(name: call.name, arguments: call.arguments, id: call.id, refused: true)))
             return ToolResult(kind: .objection(objection), text: objection.message)
         }
-        let (result, tests) = await dispatcher.execute(call, outputLimit: compactor.observationByteLimit, telemetry: telemetry)
-        if let tests {
-            submitPolicy.noteTests(exitCode: tests.exitCode)
-            compactor.ledger.noteTests(exitCode: tests.exitCode, failing: tests.failingTests)
+        if registry.tool(named: call.name)?.role == .submits, submitPolicy.wantsTestsBeforeSubmit(),
+           let objection = await testsBeforeSubmit(call) {
+            return ToolResult(kind: .objection(objection), text: objection.message)
         }
+        let (result, tests) = await dispatcher.execute(call, outputLimit: compactor.observationByteLimit, telemetry: telemetry)
+        noteTests(tests)
+        if !result.failed, registry.tool(named: call.name)?.role == .edits { submitPolicy.noteEdit() }
         compactor.ledger.note(step: telemetry.step, call: call.summary, failed: result.failed)
         return result
+    }
+
+    private func noteTests(_ tests: TestRunner.Result?) {
+        guard let tests else { return }
+        submitPolicy.noteTests(exitCode: tests.exitCode)
+        compactor.ledger.noteTests(exitCode: tests.exitCode, failing: tests.failingTests)
+    }
+
+    /// Runs the tests for a submit of an untested edit; the objection when they fail.
+    private func testsBeforeSubmit(_ call: ToolCall) async -> SubmitObjection? {
+        let run = ToolCall(id: call.id, name: RunTestsTool.name, arguments: "{}")
+        let (result, tests) = await dispatcher.execute(run, outputLimit: compactor.observationByteLimit, telemetry: telemetry)
+        noteTests(tests)
+        guard let tests, !tests.passed else { return nil }
+        let objection = SubmitObjection.testsFailingAtSubmit(exitCode: tests.exitCode, output: result.text)
+        telemetry.record(.submitQuestioned, objection.headline)
+        return objection
     }
 
     /// A submit ends the run unless the policy questioned it.

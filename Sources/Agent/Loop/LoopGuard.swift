@@ -7,6 +7,23 @@ struct LoopGuard {
     private var lastResult: [String: (step: Int, digest: String)] = [:]
     private var failedEdits: [String: (step: Int, error: String)] = [:]
     private(set) var consecutiveRepeats = 0
+    /// `looks` calls in a row since the last call of another role. Measured: with the likely function
+    /// shown in the orientation, the 1.5B model still paged through a 1,659-line file 150 lines at a
+    /// time until its time ran out, never editing.
+    private(set) var lookStreak = 0
+    /// From this many looks in a row, each look's answer ends with `lookStreakNote`.
+    static let lookStreakNoteAt = 3
+    /// At this many looks in a row, the next constrained action may not look again.
+    static let lookStreakStopAt = 5
+
+    /// Counts the call's role towards `lookStreak`; the note to append to its answer, if any.
+    mutating func noteRole(_ role: ToolRole?) -> String? {
+        guard role == .looks else { lookStreak = 0; return nil }
+        lookStreak += 1
+        guard lookStreak >= Self.lookStreakNoteAt else { return nil }
+        return "Note: \(lookStreak) looks in a row without a change. If you have seen the wrong line, fix it now with edit_file; "
+            + "the likely places are listed in the first message."
+    }
 
     static func key(_ name: String, _ arguments: String) -> String {
         let canonical = (try? JSON.parse(arguments).serialized()) ?? arguments

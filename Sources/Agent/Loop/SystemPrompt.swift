@@ -47,7 +47,8 @@ enum SystemPrompt {
 
 /// The first user message: the issue and a short orientation the harness prepares.
 enum IssuePrompt {
-    static func render(issue: String, fileTree: String, testCommand: String, testsBefore: RunReport.TestRun?, failingTests: [String]) -> String {
+    static func render(issue: String, fileTree: String, testCommand: String, testsBefore: RunReport.TestRun?, failingTests: [String],
+                       localization: String? = nil) -> String {
         var parts = ["<issue>\n\(issue.trimmingCharacters(in: .whitespacesAndNewlines))\n</issue>"]
         parts.append("Repository files (top levels; files marked (test) are tests — they describe the wanted behaviour, fix the code instead):\n\(fileTree)")
         parts.append("Test command: \(testCommand)")
@@ -61,6 +62,7 @@ enum IssuePrompt {
                 parts.append(text)
             }
         }
+        if let localization { parts.append(localization) }
         parts.append("Fix the issue. Start by looking at the relevant code.")
         return parts.joined(separator: "\n\n")
     }

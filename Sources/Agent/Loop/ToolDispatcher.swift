@@ -60,6 +60,13 @@ struct ToolDispatcher {
                 excludedTools = []
             }
         }
+        if let note = loopGuard.noteRole(tool?.role) {
+            result.text += "\n" + note
+            if loopGuard.lookStreak >= LoopGuard.lookStreakStopAt {
+                telemetry.record(.loop, "\(loopGuard.lookStreak) looks in a row")
+                excludedTools.formUnion(registry.names(of: .looks))
+            }
+        }
         let tests = services.latestTests.take()
         if !result.failed, tool?.role == .edits, let path = call.pathArgument, TestPaths.isTest(path) {
             telemetry.record(.testEdit, "\(call.summary) changed a test file")

@@ -49,7 +49,8 @@ struct RunCoordinator {
 
         let issueMessage = IssuePrompt.render(
             issue: request.issue, fileTree: await Self.fileTree(base.directory),
-            testCommand: request.testCommand, testsBefore: before.report(tailBytes: 3000), failingTests: before.failingTests)
+            testCommand: request.testCommand, testsBefore: before.report(tailBytes: 3000), failingTests: before.failingTests,
+            localization: await Localization.orientation(root: base.directory, issue: request.issue, tests: before))
 
         let count = request.heavy
         if let resume = options.resume, !resume.checkpoint.patch.isEmpty {

@@ -65,6 +65,16 @@ public struct EditFileTool: AgentTool {
             ranges = bareRanges
             if bareRanges.count == 1 { note = " (the line numbers copied from read_file were left out of old_text)" }
         }
+        // Small models get the indentation wrong (8 spaces for 4); when the lines match once but for
+        // their leading whitespace, edit those lines with new_text shifted by the same amount.
+        var indentFixed = false
+        if ranges.isEmpty, let shifted = Self.indentationTolerantMatch(old: oldText, new: newText, in: text) {
+            ranges = [shifted.range]
+            oldText = String(text[shifted.range])
+            newText = shifted.new
+            indentFixed = true
+            note = " (old_text matched except for indentation; new_text was indented like the file)"
+        }
         // Small models also quote unchanged neighbour lines wrongly (skipping a docstring, say). When
         // only the lines that actually change are found, once, edit just those — and say so.
         if ranges.isEmpty, let core = Self.changedCore(old: oldText, new: newText) {
@@ -84,6 +94,10 @@ public struct EditFileTool: AgentTool {
                 "old_text occurs \(ranges.count) times in \(shown) (starting at lines \(lines.joined(separator: ", "))); include more surrounding lines so it matches exactly once")
         }
 
+        if !indentFixed, let reindented = Self.reindented(newText, at: range, in: text) {
+            newText = reindented
+            note += " (the new lines were indented to line up with the first)"
+        }
         let firstLine = lineNumber(of: range.lowerBound, in: text)
         var updated = text
         updated.replaceSubrange(range, with: newText)
@@ -93,6 +107,62 @@ public struct EditFileTool: AgentTool {
         let newCount = max(TextFile.lines(newText).count, newText.isEmpty ? 0 : 1)
         return "Edited \(shown): replaced \(oldCount) line\(oldCount == 1 ? "" : "s") at line \(firstLine) with \(newCount) line\(newCount == 1 ? "" : "s")\(note).\n"
             + snippet(of: updated, around: firstLine, count: max(newCount, 1))
+    }
+
+    /// `new` with its continuation lines moved right to the match's column, when old_text starts
+    /// after a line's indentation and some continuation line of `new` would fall left of that column
+    /// (out of the block). Small models write a multi-line new_text relative to where old_text
+    /// starts; measured: `return x` in a function became `if …: return` plus two lines at column 0,
+    /// a syntax error. Nil when nothing needs to move.
+    static func reindented(_ new: String, at range: Range<String.Index>, in text: String) -> String? {
+        let lineStart = text[..<range.lowerBound].lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex
+        let indent = text[lineStart..<range.lowerBound]
+        guard !indent.isEmpty, indent.allSatisfy({ $0 == " " || $0 == "\t" }) else { return nil }
+        let lines = new.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count > 1 else { return nil }
+        let continuation = lines.dropFirst().filter { !$0.allSatisfy(\.isWhitespace) }
+        guard continuation.contains(where: { !$0.hasPrefix(indent) }) else { return nil }
+        let moved = lines.dropFirst().map { $0.allSatisfy(\.isWhitespace) ? $0 : indent + $0 }
+        return ([lines[0]] + moved).joined(separator: "\n")
+    }
+
+    /// The one run of whole lines of `text` equal to old_text's lines but for leading whitespace,
+    /// and new_text with the indentation of old_text's first line swapped for the file's; nil when
+    /// there is no such run or more than one.
+    static func indentationTolerantMatch(old: String, new: String, in text: String) -> (range: Range<String.Index>, new: String)? {
+        func indentOf(_ line: Substring) -> Substring { line.prefix { $0 == " " || $0 == "\t" } }
+        func body(_ line: Substring) -> Substring { line.dropFirst(indentOf(line).count) }
+        var oldLines = old.split(separator: "\n", omittingEmptySubsequences: false)
+        var newLines = new.split(separator: "\n", omittingEmptySubsequences: false)
+        if oldLines.last == "" { oldLines.removeLast(); if newLines.last == "" { newLines.removeLast() } }
+        guard let firstOld = oldLines.first, !body(firstOld).isEmpty else { return nil }
+        // Line start offsets, so a run of lines maps back to a range of the text.
+        var starts: [String.Index] = [text.startIndex]
+        var lines: [Substring] = []
+        var lineStart = text.startIndex
+        for index in text.indices where text[index] == "\n" {
+            lines.append(text[lineStart..<index])
+            lineStart = text.index(after: index)
+            starts.append(lineStart)
+        }
+        if lineStart < text.endIndex { lines.append(text[lineStart...]) }
+        let wanted = oldLines.map(body)
+        guard wanted.count <= lines.count else { return nil }
+        var found: Int?
+        for start in 0...(lines.count - wanted.count) where body(lines[start]) == wanted[0] {
+            guard (1..<wanted.count).allSatisfy({ body(lines[start + $0]) == wanted[$0] }) else { continue }
+            if found != nil { return nil }
+            found = start
+        }
+        guard let start = found else { return nil }
+        let (fileIndent, oldIndent) = (indentOf(lines[start]), indentOf(firstOld))
+        guard fileIndent != oldIndent else { return nil }
+        let last = start + wanted.count - 1
+        let range = starts[start]..<(starts[last] < text.endIndex ? text.index(starts[last], offsetBy: lines[last].count) : text.endIndex)
+        let shifted = newLines.map { line -> Substring in
+            line.hasPrefix(oldIndent) ? fileIndent + line.dropFirst(oldIndent.count) : line
+        }
+        return (range, shifted.joined(separator: "\n"))
     }
 
     static func coversWholeLines(_ range: Range<String.Index>, in text: String) -> Bool {

@@ -5,7 +5,7 @@ import ModelClient
 /// `read_file(path, start_line?, end_line?)`: a window of the file with numbered lines (`   12| text`).
 public struct ReadFileTool: AgentTool {
     /// Lines shown when no end_line is given (with the note, under the loop's 400-line cut).
-    public static let defaultWindow = 350
+    public static let defaultWindow = 150
     /// The largest window an explicit range may ask for.
     public static let maxWindow = 1000
     /// Longer lines are cut (minified files would otherwise flood the context).
@@ -38,13 +38,18 @@ public struct ReadFileTool: AgentTool {
         let lines = TextFile.lines(try TextFile.read(absolute, shown: shown))
         if lines.isEmpty { return "(\(shown) is empty)" }
 
-        let start = arguments["start_line"]?.intValue ?? 1
-        guard start >= 1 else { throw ToolError("start_line must be 1 or more (got \(start))") }
-        guard start <= lines.count else {
-            throw ToolError("start_line \(start) is past the end of \(shown), which has \(lines.count) lines")
+        let asked = arguments["start_line"]?.intValue ?? 1
+        guard asked >= 1 else { throw ToolError("start_line must be 1 or more (got \(asked))") }
+        // Small models guess line numbers; past the end they get the file's last lines, not an error
+        // they repeat (measured: the same read past the end twice in a row).
+        var start = asked
+        var pastEnd: String?
+        if asked > lines.count {
+            start = max(1, lines.count - Self.defaultWindow + 1)
+            pastEnd = "[start_line \(asked) is past the end of \(shown), which has \(lines.count) lines; showing its last lines]"
         }
         var end = min(lines.count, start + Self.defaultWindow - 1)
-        if let requested = arguments["end_line"]?.intValue {
+        if pastEnd == nil, let requested = arguments["end_line"]?.intValue {
             guard requested >= start else {
                 throw ToolError("end_line \(requested) is before start_line \(start)")
             }
@@ -52,7 +57,7 @@ public struct ReadFileTool: AgentTool {
         }
 
         let width = max(5, String(end).count)
-        var out: [String] = []
+        var out: [String] = pastEnd.map { [$0] } ?? []
         var bytes = 0
         var last = start - 1
         for number in start...end {
@@ -70,7 +75,7 @@ public struct ReadFileTool: AgentTool {
         }
         if last < lines.count {
             out.append(
-                "[showing lines \(start)-\(last) of \(lines.count); call read_file(path: \"\(shown)\", start_line: \(last + 1)) to read more]")
+                "[showing lines \(start)-\(last) of \(lines.count); other lines with start_line/end_line]")
         }
         return out.joined(separator: "\n")
     }

@@ -4,13 +4,15 @@ import ModelClient
 
 /// `run_tests(args?)`: the configured test command, optionally with extra arguments.
 public struct RunTestsTool: AgentTool {
+    public static let name = "run_tests"
+
     public init() {}
 
     public var role: ToolRole { .runs }
 
     public var definition: ToolDefinition {
         ToolDefinition(
-            name: "run_tests",
+            name: Self.name,
             description: "Run the project's configured test command and show the result (failing tests with their messages).",
             parameters: ToolSchema.object([
                 .init("args", .string, "Extra arguments appended to the test command, e.g. a test file or name.", required: false)

@@ -3,8 +3,13 @@ import JSONValue
 import ModelClient
 
 /// `write_file(path, content)`: creates or replaces a whole file, creating missing parent folders.
-/// Replacing a CRLF file keeps CRLF endings.
+/// Replacing a CRLF file keeps CRLF endings. A rewrite that would drop most of an existing file is
+/// refused: small models "fix" a module by writing back only the function they changed.
 public struct WriteFileTool: AgentTool {
+    /// Files at least this long are guarded; a rewrite must keep at least `keptFraction` of their lines.
+    static let guardedLines = 8
+    static let keptFraction = 0.5
+
     public init() {}
 
     public var role: ToolRole { .edits }
@@ -29,8 +34,21 @@ public struct WriteFileTool: AgentTool {
         var isDir: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: absolute, isDirectory: &isDir)
         if isDir.boolValue { throw ToolError("'\(shown)' is a directory; give a file path") }
-        if exists, let old = try? TextFile.read(absolute, shown: shown), TextFile.usesCRLF(old), !content.contains("\r\n") {
-            content = TextFile.toCRLF(content)
+        // read_file's `   12| ` prefixes copied into the content (measured with the 1.5B model).
+        var note = ""
+        if let bare = EditFileTool.withoutLineNumbers(content) {
+            content = bare
+            note = " (the line numbers copied from read_file were left out)"
+        }
+        if exists, let old = try? TextFile.read(absolute, shown: shown) {
+            let (oldLines, newLines) = (TextFile.lines(old).count, TextFile.lines(content).count)
+            if oldLines >= Self.guardedLines, Double(newLines) < Double(oldLines) * Self.keptFraction {
+                throw ToolError("""
+                    write_file would replace all \(oldLines) lines of \(shown) with \(newLines); the rest of the file would be lost. \
+                    To change part of a file use edit_file (old_text copied exactly from read_file, new_text its replacement).
+                    """)
+            }
+            if TextFile.usesCRLF(old), !content.contains("\r\n") { content = TextFile.toCRLF(content) }
         }
 
         let parent = (absolute as NSString).deletingLastPathComponent
@@ -41,6 +59,6 @@ public struct WriteFileTool: AgentTool {
         }
         try TextFile.write(content, to: absolute, shown: shown)
         let lines = TextFile.lines(content).count
-        return "\(exists ? "Replaced" : "Created") \(shown) (\(lines) line\(lines == 1 ? "" : "s"), \(content.utf8.count) bytes)."
+        return "\(exists ? "Replaced" : "Created") \(shown) (\(lines) line\(lines == 1 ? "" : "s"), \(content.utf8.count) bytes)\(note)."
     }
 }
