@@ -27,6 +27,12 @@ enum Runtime {
     }
 }
 
+/// The suites that start a real llama-server run one after another: two servers at once would share
+/// the 2 cores, and RealModelTests' "no llama-server left" check counts this test process's children,
+/// so another suite's server would be counted. Declared here, so the rest of the module (and the
+/// test run) stays parallel.
+@Suite(.serialized) enum LlamaServerSuites {}
+
 /// A fake llama-server: a script, for injecting the faults a real one rarely shows.
 func fakeServer(_ body: String) throws -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("fake-llama-\(UUID().uuidString)").path
