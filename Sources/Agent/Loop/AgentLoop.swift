@@ -162,19 +162,20 @@ final class AgentLoop {
     /// One call: a submit the policy questions is answered with the objection; anything else runs.
     private func answer(_ call: ToolCall) async -> ToolResult {
         telemetry.toolCalls += 1
-        if registry.tool(named: call.name)?.role == .submits,
+        let role = registry.tool(named: call.name)?.role
+        if role == .submits,
            let objection = await submitPolicy.review(changedFiles: dispatcher.services.changedFiles) {
             telemetry.record(.submitQuestioned, objection.headline)
             telemetry.journal(.toolCall(.init(name: call.name, arguments: call.arguments, id: call.id, refused: true)))
             return ToolResult(kind: .objection(objection), text: objection.message)
         }
-        if registry.tool(named: call.name)?.role == .submits, submitPolicy.wantsTestsBeforeSubmit(),
+        if role == .submits, submitPolicy.wantsTestsBeforeSubmit(),
            let objection = await testsBeforeSubmit(call) {
             return ToolResult(kind: .objection(objection), text: objection.message)
         }
         let (result, tests) = await dispatcher.execute(call, outputLimit: compactor.observationByteLimit, telemetry: telemetry)
         noteTests(tests)
-        if !result.failed, registry.tool(named: call.name)?.role == .edits { submitPolicy.noteEdit() }
+        if !result.failed, role == .edits { submitPolicy.noteEdit() }
         compactor.ledger.note(step: telemetry.step, call: call.summary, failed: result.failed)
         return result
     }
