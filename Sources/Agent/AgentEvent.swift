@@ -6,6 +6,8 @@ public struct AgentEvent: Sendable, Equatable {
         case observation, compaction, retry, formatError = "format_error", loop, refusal
         case testEdit = "test_edit", submitQuestioned = "submit_questioned"
         case verification, finished
+        /// One answer of the focused repair and what the tests said of it.
+        case repair
 
         /// The progress event a report event shows as; nil for compactions, whose progress line the
         /// compactor emits itself (with the sizes before and after).

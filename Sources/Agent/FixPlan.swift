@@ -29,6 +29,7 @@ public struct FixPlan: Sendable {
         var request = FixRequest(repository: repository, issue: issue, testCommand: testCommand)
         if let v = settings.maxSteps { request.maxSteps = v }
         if let v = settings.heavy { request.heavy = v }
+        if let v = settings.repairSamples { request.repairSamples = v }
         if let v = settings.maxStepTokens { request.maxTokensPerStep = v }
         request.tokenBudget = settings.tokenBudget
         request.timeLimit = settings.timeout

@@ -10,6 +10,9 @@ public struct FixRequest: Sendable {
     public var maxSteps: Int = Defaults.maxSteps
     /// Parallel trajectories (heavy mode); 1 means a single run.
     public var heavy: Int = Defaults.heavy
+    /// Focused-repair answers asked about each of the likeliest definitions before the agent loop
+    /// (`FocusedRepair`); 0 goes straight to the loop. Heavy mode asks `heavy` times as many.
+    public var repairSamples: Int = Defaults.repairSamples
     /// Per-step output budget (reasoning plus the call), in tokens.
     public var maxTokensPerStep: Int = Defaults.maxStepTokens
     /// Total token budget (prompt + completion over the run); nil for none.

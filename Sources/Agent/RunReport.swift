@@ -5,7 +5,8 @@ import JSONValue
 public struct RunReport: Sendable, Codable, Equatable {
     public enum Status: String, Sendable, Codable { case verified, unverified, noPatch = "no_patch", error }
     public enum EndReason: String, Sendable, Codable {
-        case submitted, maxSteps = "max_steps", tokenBudget = "token_budget", timeLimit = "time_limit"
+        /// `repaired`: the focused repair's answer was verified before the agent loop began.
+        case submitted, repaired, maxSteps = "max_steps", tokenBudget = "token_budget", timeLimit = "time_limit"
         case formatErrors = "format_errors", cancelled, error
     }
 
@@ -178,6 +179,21 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var sandbox: SandboxSummary?
     /// Set when the run went on from a killed run's journal (`fix --resume`): the last step that run completed.
     public var resumedFromStep: Int?
+    /// What the focused repair did before the agent loop; nil when it did not run.
+    public var repair: RepairSummary?
+
+    /// The focused repair (docs/architecture.md): one-line answers asked, changes tested, and
+    /// whether one of them is the run's verified patch.
+    public struct RepairSummary: Sendable, Codable, Equatable {
+        public var answers: Int
+        public var tested: Int
+        public var verified: Bool
+        public var modelS: Double
+        public init(answers: Int, tested: Int, verified: Bool, modelS: Double) {
+            self.answers = answers; self.tested = tested; self.verified = verified; self.modelS = modelS
+        }
+        enum CodingKeys: String, CodingKey { case answers, tested, verified, modelS = "model_s" }
+    }
 
     /// The sandbox policy and whether the run's commands really ran inside the sandbox.
     public struct SandboxSummary: Sendable, Codable, Equatable {
@@ -208,7 +224,7 @@ public struct RunReport: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case status, endReason = "end_reason", patch, filesChanged = "files_changed", steps, toolCalls = "tool_calls"
-        case tests, usage, timing, events, trajectories, error, sandbox, resumedFromStep = "resumed_from_step"
+        case tests, usage, timing, events, trajectories, error, sandbox, resumedFromStep = "resumed_from_step", repair
     }
 
     /// The report as a JSON value (sorted keys), for the CLI and the LSP command result.

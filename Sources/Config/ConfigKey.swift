@@ -11,6 +11,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case apiKeyEnv
     case maxSteps
     case heavy
+    case repairSamples
     case timeout
     case tokenBudget
     case maxStepTokens
@@ -46,6 +47,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .testCommand, .modelUrl, .model, .apiKeyEnv: .string
         case .maxSteps: .integer(Limits.maxSteps)
         case .heavy: .integer(Limits.heavy)
+        case .repairSamples: .integer(Limits.repairSamples)
         case .timeout: .seconds(Limits.timeout)
         case .tokenBudget: .integer(Limits.tokenBudget)
         case .maxStepTokens: .integer(Limits.maxStepTokens)
@@ -106,6 +108,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .apiKeyEnv: "none: no key sent"
         case .maxSteps: String(Defaults.maxSteps)
         case .heavy: String(Defaults.heavy)
+        case .repairSamples: String(Defaults.repairSamples)
         case .timeout: "none"
         case .tokenBudget: "none"
         case .maxStepTokens: String(Defaults.maxStepTokens)
@@ -134,6 +137,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .apiKeyEnv: "Environment variable holding the API key for modelUrl."
         case .maxSteps: "Maximum agent steps."
         case .heavy: "Parallel trajectories; the verified patch most of them agree on wins."
+        case .repairSamples: "One-line repairs asked of the model per likely function before the agent loop, each tested (0: off; heavy multiplies)."
         case .timeout: "Wall-clock limit for the run, in seconds (a model request still unanswered then is cut off)."
         case .tokenBudget: "Total token budget for the run (prompt + completion)."
         case .maxStepTokens: "Per-step output budget in tokens (reasoning plus the call)."
@@ -188,6 +192,8 @@ public enum Defaults {
     /// Context per trajectory when the server does not say, and the embedded server's per-slot context.
     public static let contextSize = 16_384
     public static let commandTimeout: Double = 600
+    /// Focused-repair answers asked about each of the two likeliest definitions (0 turns it off).
+    public static let repairSamples = 6
 }
 
 /// Limits every layer enforces.
@@ -195,6 +201,7 @@ public enum Limits {
     public static let maxSteps = 1...10_000
     /// The agent runs at most 16 trajectories at once.
     public static let heavy = 1...16
+    public static let repairSamples = 0...64
     public static let timeout: ClosedRange<Double> = 1...604_800
     public static let tokenBudget = 1...1_000_000_000
     public static let maxStepTokens = 16...1_000_000

@@ -8,6 +8,7 @@ public struct Settings: Sendable, Equatable {
     public var apiKeyEnv: String?
     public var maxSteps: Int?
     public var heavy: Int?
+    public var repairSamples: Int?
     public var timeout: Double?
     public var tokenBudget: Int?
     public var maxStepTokens: Int?
@@ -40,6 +41,7 @@ public struct Settings: Sendable, Equatable {
         merged.apiKeyEnv = other.apiKeyEnv ?? apiKeyEnv
         merged.maxSteps = other.maxSteps ?? maxSteps
         merged.heavy = other.heavy ?? heavy
+        merged.repairSamples = other.repairSamples ?? repairSamples
         merged.timeout = other.timeout ?? timeout
         merged.tokenBudget = other.tokenBudget ?? tokenBudget
         merged.maxStepTokens = other.maxStepTokens ?? maxStepTokens
@@ -69,6 +71,7 @@ public struct Settings: Sendable, Equatable {
         case (.apiKeyEnv, .string(let v)): apiKeyEnv = v
         case (.maxSteps, .integer(let v)): maxSteps = v
         case (.heavy, .integer(let v)): heavy = v
+        case (.repairSamples, .integer(let v)): repairSamples = v
         case (.timeout, .seconds(let v)): timeout = v
         case (.tokenBudget, .integer(let v)): tokenBudget = v
         case (.maxStepTokens, .integer(let v)): maxStepTokens = v

@@ -12,6 +12,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: ConfigKey.apiKeyEnv.help) var apiKeyEnv: String?
     @Option(help: ConfigKey.maxSteps.help) var maxSteps: Int?
     @Option(help: ConfigKey.heavy.help) var heavy: Int?
+    @Option(help: ConfigKey.repairSamples.help) var repairSamples: Int?
     @Option(help: ConfigKey.tokenBudget.help) var tokenBudget: Int?
     @Option(help: ConfigKey.timeout.help) var timeout: Double?
     @Option(help: ConfigKey.actionMode.help) var actionMode: String?
@@ -22,6 +23,7 @@ struct RunOptions: ParsableArguments {
         let given: [(ConfigKey, JSON?)] = [
             (.testCommand, testCmd.map(JSON.string)), (.modelUrl, modelURL.map(JSON.string)), (.model, model.map(JSON.string)),
             (.apiKeyEnv, apiKeyEnv.map(JSON.string)), (.maxSteps, maxSteps.map(JSON.int)), (.heavy, heavy.map(JSON.int)),
+            (.repairSamples, repairSamples.map(JSON.int)),
             (.tokenBudget, tokenBudget.map(JSON.int)), (.timeout, timeout.map(JSON.double)),
             (.actionMode, actionMode.map(JSON.string)), (.contextSize, contextSize.map(JSON.int)),
         ]

@@ -90,6 +90,8 @@ func fixRequest(_ repo: TempRepo, issue: String = "add() subtracts instead of ad
     var request = FixRequest(repository: repo.path, issue: issue, testCommand: "sh run_tests.sh")
     request.maxSteps = maxSteps
     request.commandTimeout = 60
+    // These tests script the agent loop; the focused repair before it has its own (FocusedRepairTests).
+    request.repairSamples = 0
     return request
 }
 

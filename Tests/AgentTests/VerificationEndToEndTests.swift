@@ -114,6 +114,7 @@ import Testing
         var request = FixRequest(repository: repo.path, issue: "add() subtracts", testCommand: "python3 -m unittest -v")
         request.maxSteps = 8
         request.commandTimeout = 60
+        request.repairSamples = 0   // scripts the agent loop
         return request
     }
 }

@@ -28,7 +28,7 @@ import Testing
         let server = try LoopbackServer.chatServer(turns: turns)
         defer { server.stop() }
         return try await CLI.run(["eval", tasks, "--out", out, "--model-url", server.baseURL, "--model", "scripted-model",
-                                  "--action-mode", "native", "--max-steps", "6"] + extra, timeout: 300)
+                                  "--action-mode", "native", "--max-steps", "6", "--repair-samples", "0"] + extra, timeout: 300)
     }
 
     static func python() -> String {

@@ -47,14 +47,14 @@ import Testing
         ])
         let sarif = dir + ".sarif"
         defer { try? FileManager.default.removeItem(atPath: dir); try? FileManager.default.removeItem(atPath: sarif) }
-        let server = try LoopbackServer.chatServer(turns: [
-            VerifiedFixCLITests.call("edit_file", ["path": "calc.py", "old_text": "a - b", "new_text": "a + b"]),
-            VerifiedFixCLITests.call("submit", ["summary": "add adds"]),
-        ])
+        // The fix comes from the focused repair's first answer (a JSON line fix), before any agent step.
+        let answer: JSON = ["diagnosis": "add subtracts", "line": "2: return a - b", "replacement": "return a + b"]
+        let server = try LoopbackServer.chatServer(turns: [ChatScript(content: answer.serialized())])
         defer { server.stop() }
         let r = try await CLI.run(["fix", "--repo", dir, "--issue", "add() subtracts\nIt should add.", "--test-cmd", "python3 -m unittest -v",
                                    "--model-url", server.baseURL, "--action-mode", "native", "--max-steps", "4", "--sarif", sarif])
         #expect(r.code == 0, "stderr: \(r.err)")
+        #expect(r.err.contains("verified (repaired) after 1 steps"), "stderr: \(r.err)")
         let verdict = try await Self.validate(sarif)
         #expect(verdict.hasSuffix("valid\n") && !verdict.contains("invalid"), "\(verdict) (run scripts/setup --only python)")
 

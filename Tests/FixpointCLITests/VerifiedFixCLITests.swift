@@ -75,7 +75,7 @@ import Testing
         ])
         defer { server.stop() }
         let r = try await CLI.run(["fix", "--repo", dir, "--issue", "add() subtracts", "--test-cmd", "python3 -m unittest -v",
-                                   "--model-url", server.baseURL, "--action-mode", "native", "--max-steps", "4",
+                                   "--model-url", server.baseURL, "--action-mode", "native", "--max-steps", "4", "--repair-samples", "0",
                                    "--fail-to-pass", "test_add (test_calc.CalcTests)", "--report", report])
         #expect(r.code == 0, "stderr: \(r.err)")
         let tests = try JSON.parse(String(contentsOfFile: report, encoding: .utf8))["tests"]

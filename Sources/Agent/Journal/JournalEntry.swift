@@ -13,12 +13,13 @@ public enum JournalEntry: Sendable, Equatable {
     case tests(Tests)
     case compaction(Compaction)
     case verification(Verification)
+    case repair(Repair)
     case trajectoryEnd(TrajectoryEnd)
     case runEnd(RunEnd)
 
     public enum Event: String, Codable, Sendable, CaseIterable {
         case runStart = "run_start", testsBefore = "tests_before", modelResponse = "model_response", assistant
-        case toolCall = "tool_call", observation, tests, compaction, verification
+        case toolCall = "tool_call", observation, tests, compaction, verification, repair
         case trajectoryEnd = "trajectory_end", runEnd = "run_end"
     }
 
@@ -33,6 +34,7 @@ public enum JournalEntry: Sendable, Equatable {
         case .tests: .tests
         case .compaction: .compaction
         case .verification: .verification
+        case .repair: .repair
         case .trajectoryEnd: .trajectoryEnd
         case .runEnd: .runEnd
         }
@@ -166,6 +168,25 @@ public enum JournalEntry: Sendable, Equatable {
         }
     }
 
+    /// One answer of the focused repair (before the agent loop): the line it changes and what the
+    /// tests said; nil fields where the answer named no usable change.
+    public struct Repair: Codable, Sendable, Equatable {
+        public var path: String?
+        public var line: Int?
+        public var replacement: String?
+        public var diagnosis: String?
+        public var promptTokens: Int
+        public var completionTokens: Int
+        public var wallS: Double
+        /// Whether this change was verified; nil when it was not tested (unusable, or tried before).
+        public var verified: Bool?
+        public var reason: String?
+        enum CodingKeys: String, CodingKey {
+            case path, line, replacement, diagnosis, promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+            case wallS = "wall_s", verified, reason
+        }
+    }
+
     public struct TrajectoryEnd: Codable, Sendable, Equatable {
         public var endReason: RunReport.EndReason
         enum CodingKeys: String, CodingKey { case endReason = "end_reason" }
@@ -225,6 +246,7 @@ public struct JournalRecord: Codable, Sendable, Equatable {
         case .tests(let p): try p.encode(to: encoder)
         case .compaction(let p): try p.encode(to: encoder)
         case .verification(let p): try p.encode(to: encoder)
+        case .repair(let p): try p.encode(to: encoder)
         case .trajectoryEnd(let p): try p.encode(to: encoder)
         case .runEnd(let p): try p.encode(to: encoder)
         }
@@ -245,6 +267,7 @@ public struct JournalRecord: Codable, Sendable, Equatable {
         case .tests: entry = .tests(try .init(from: decoder))
         case .compaction: entry = .compaction(try .init(from: decoder))
         case .verification: entry = .verification(try .init(from: decoder))
+        case .repair: entry = .repair(try .init(from: decoder))
         case .trajectoryEnd: entry = .trajectoryEnd(try .init(from: decoder))
         case .runEnd: entry = .runEnd(try .init(from: decoder))
         }

@@ -30,7 +30,8 @@ final class AgentLoop {
         self.model = model
         registry = ToolRegistry.standard(allowRunCommand: settings.allowRunCommand)
         requests = RequestBuilder(settings: settings, registry: registry)
-        telemetry = TrajectoryTelemetry(trajectory: settings.index, maxSteps: settings.maxSteps, journal: journal, onEvent: onEvent)
+        telemetry = TrajectoryTelemetry(trajectory: settings.index, maxSteps: settings.maxSteps, journal: journal,
+                                        startedAt: settings.runStarted, onEvent: onEvent)
         reader = ActionReader(mode: settings.actionMode, maxConsecutiveFormatErrors: settings.maxConsecutiveFormatErrors)
         dispatcher = ToolDispatcher(registry: registry, services: SnapshotServices(settings: settings, snapshot: snapshot, journal: journal))
         submitPolicy = SubmitPolicy(testsFailedBefore: settings.testsFailedBefore)

@@ -47,7 +47,10 @@ enum SystemPrompt {
 
 /// The first user message: the issue and a short orientation the harness prepares.
 enum IssuePrompt {
-    static func render(issue: String, fileTree: String, testCommand: String, testsBefore: RunReport.TestRun?, failingTests: [String],
+    /// `testsBefore`: the baseline run, condensed as `run_tests` shows it (its failures and their
+    /// messages). Not the raw output's tail: verification asks pytest to list passing tests (`-rp`),
+    /// so the tail was a page of `PASSED` lines and the failures' messages never reached the model.
+    static func render(issue: String, fileTree: String, testCommand: String, testsBefore: TestRunner.Result?, failingTests: [String],
                        localization: String? = nil) -> String {
         var parts = ["<issue>\n\(issue.trimmingCharacters(in: .whitespacesAndNewlines))\n</issue>"]
         parts.append("Repository files (top levels; files marked (test) are tests — they describe the wanted behaviour, fix the code instead):\n\(fileTree)")
@@ -58,7 +61,7 @@ enum IssuePrompt {
             } else {
                 var text = "Before any change the tests fail (exit \(before.exitCode))."
                 if !failingTests.isEmpty { text += " Failing: " + failingTests.prefix(10).joined(separator: ", ") + "." }
-                text += "\nTest output (condensed):\n" + before.outputTail
+                text += "\nTest output (condensed):\n" + before.briefly
                 parts.append(text)
             }
         }

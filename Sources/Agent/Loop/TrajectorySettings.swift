@@ -27,6 +27,9 @@ struct TrajectorySettings: Sendable {
     var commandApproval: (@Sendable (String) async -> Bool)?
     var maxConsecutiveFormatErrors = 8
     /// Whether the test command failed on the base: a `submit` with no change is then questioned once.
+    /// When the run began: progress events count seconds from here, as the run's other events do
+    /// (the tests before and the focused repair come first).
+    var runStarted = Date()
     var testsFailedBefore = false
     /// Observations kept verbatim when a compaction stubs old ones.
     var keepObservations = 6

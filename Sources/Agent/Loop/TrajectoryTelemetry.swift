@@ -9,7 +9,7 @@ final class TrajectoryTelemetry {
     private let maxSteps: Int
     private let journal: TrajectoryJournal
     private let onEvent: @Sendable (AgentEvent) -> Void
-    private let startedAt = Date()
+    private let startedAt: Date
 
     /// The step everything is recorded at; the loop advances it.
     var step = 0
@@ -22,8 +22,8 @@ final class TrajectoryTelemetry {
     private(set) var prefixExtensions = 0
     private(set) var prefixComparisons = 0
 
-    init(trajectory: Int, maxSteps: Int, journal: TrajectoryJournal, onEvent: @escaping @Sendable (AgentEvent) -> Void) {
-        self.trajectory = trajectory; self.maxSteps = maxSteps; self.journal = journal; self.onEvent = onEvent
+    init(trajectory: Int, maxSteps: Int, journal: TrajectoryJournal, startedAt: Date = Date(), onEvent: @escaping @Sendable (AgentEvent) -> Void) {
+        self.trajectory = trajectory; self.maxSteps = maxSteps; self.journal = journal; self.startedAt = startedAt; self.onEvent = onEvent
     }
 
     /// A report event, shown as progress too (compactions show their own progress line).

@@ -8,22 +8,53 @@ enum FocusSnippet {
     /// The most lines shown for one definition; a longer one is cut around the anchor line.
     static let maxLines = 50
 
+    /// A definition's code as the orientation shows it: source rows with their 1-based numbers,
+    /// and a folded docstring as one row without a number.
+    struct Shown: Sendable, Equatable {
+        struct Row: Sendable, Equatable {
+            var number: Int?
+            var text: String
+        }
+        var path: String
+        var totalLines: Int
+        var rows: [Row]
+
+        /// The rows that are source lines (not a fold), with their numbers.
+        var sourceRows: [(number: Int, text: String)] { rows.compactMap { row in row.number.map { ($0, row.text) } } }
+
+        /// Numbered like read_file, under a `path lines a-b of n:` header.
+        var rendered: String {
+            let numbers = rows.compactMap(\.number)
+            let width = max(5, String(numbers.last ?? 1).count)
+            var out = ["\(path) lines \(numbers.first ?? 1)-\(numbers.last ?? 1) of \(totalLines):"]
+            for row in rows {
+                out.append(row.number.map { TextFile.numbered(row.text, number: $0, width: width) } ?? row.text)
+            }
+            return out.joined(separator: "\n")
+        }
+    }
+
     /// The enclosing definition of line `line` (1-based) of `text`, numbered like read_file, with a
     /// long docstring folded into one unnumbered line; nil when the line is outside the file.
     static func enclosingDefinition(line: Int, of text: String, path: String) -> String? {
+        definition(around: line, of: text, path: path)?.rendered
+    }
+
+    /// The rows `enclosingDefinition` renders.
+    static func definition(around line: Int, of text: String, path: String) -> Shown? {
         let lines = TextFile.lines(text)
         guard line >= 1, line <= lines.count else { return nil }
         let range = definitionRange(of: line - 1, in: lines)
-        var shown: [(number: Int?, text: String)] = []
+        var shown: [Shown.Row] = []
         let docstring = docstringRange(after: range.lowerBound, in: lines, within: range)
         var index = range.lowerBound
         while index <= range.upperBound {
             if let docstring, index == docstring.lowerBound {
-                shown.append((nil, "  … docstring, lines \(docstring.lowerBound + 1)-\(docstring.upperBound + 1), not shown …"))
+                shown.append(Shown.Row(number: nil, text: "  … docstring, lines \(docstring.lowerBound + 1)-\(docstring.upperBound + 1), not shown …"))
                 index = docstring.upperBound + 1
                 continue
             }
-            shown.append((index + 1, String(lines[index].prefix(200))))
+            shown.append(Shown.Row(number: index + 1, text: String(lines[index].prefix(200))))
             index += 1
         }
         if shown.count > maxLines {
@@ -31,13 +62,7 @@ enum FocusSnippet {
             let first = max(0, min(anchor - maxLines / 2, shown.count - maxLines))
             shown = Array(shown[first..<(first + maxLines)])
         }
-        let numbers = shown.compactMap(\.number)
-        let width = max(5, String(numbers.last ?? 1).count)
-        var out = ["\(path) lines \(numbers.first ?? 1)-\(numbers.last ?? 1) of \(lines.count):"]
-        for row in shown {
-            out.append(row.number.map { TextFile.numbered(row.text, number: $0, width: width) } ?? row.text)
-        }
-        return out.joined(separator: "\n")
+        return Shown(path: path, totalLines: lines.count, rows: shown)
     }
 
     /// The lines (0-based, inclusive) of the definition enclosing `index`. Definitions are found by

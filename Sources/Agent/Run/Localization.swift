@@ -110,15 +110,28 @@ enum Localization {
         return lines.joined(separator: "\n")
     }
 
-    /// The orientation's paragraph for a run, ranked off the cooperative pool (it reads files).
-    static func orientation(root: String, issue: String, tests: TestRunner.Result) async -> String? {
-        guard !tests.passed else { return nil }
+    /// What localization found for a run: the orientation's paragraph (nil when nothing was
+    /// found) and the definitions it shows, which the focused repair works on.
+    struct Found: Sendable {
+        var orientation: String?
+        var shown: [FocusSnippet.Shown]
+    }
+
+    /// Ranks and reads off the cooperative pool (it reads files); nothing when the tests pass.
+    static func find(root: String, issue: String, tests: TestRunner.Result) async -> Found {
+        guard !tests.passed else { return Found(orientation: nil, shown: []) }
         let (output, failing) = (tests.output, tests.failingTests)
         return await runBlocking {
             let ranked = rank(root: root, issue: issue, testOutput: output, failingTests: failing)
-            guard let list = render(ranked) else { return nil }
-            return [list, focus(ranked, root: root)].compactMap { $0 }.joined(separator: "\n\n")
+            guard let list = render(ranked) else { return Found(orientation: nil, shown: []) }
+            let shown = focusDefinitions(ranked, root: root)
+            return Found(orientation: [list, focus(shown)].compactMap { $0 }.joined(separator: "\n\n"), shown: shown)
         }
+    }
+
+    /// The orientation's paragraph for a run (see `find`).
+    static func orientation(root: String, issue: String, tests: TestRunner.Result) async -> String? {
+        await find(root: root, issue: issue, tests: tests).orientation
     }
 
     /// Snippets shown in all, in lines: the top candidates' definitions while they fit.
@@ -126,19 +139,29 @@ enum Localization {
 
     /// The code of the top candidates' definitions (distinct ones, within `focusLineBudget` lines).
     static func focus(_ candidates: [Candidate], root: String) -> String? {
-        var snippets: [String] = []
+        focus(focusDefinitions(candidates, root: root))
+    }
+
+    static func focus(_ shown: [FocusSnippet.Shown]) -> String? {
+        guard !shown.isEmpty else { return nil }
+        return "The code there (numbered as read_file shows it; edit it with edit_file):\n" + shown.map(\.rendered).joined(separator: "\n\n")
+    }
+
+    /// The top candidates' definitions, each read once, distinct, within `focusLineBudget` lines.
+    static func focusDefinitions(_ candidates: [Candidate], root: String) -> [FocusSnippet.Shown] {
+        var shown: [FocusSnippet.Shown] = []
         var budget = focusLineBudget
+        var texts: [String: String] = [:]
         for candidate in candidates.prefix(3) {
-            guard let text = read(root + "/" + candidate.path),
-                  let snippet = FocusSnippet.enclosingDefinition(line: candidate.anchor, of: text, path: candidate.path) else { continue }
-            let header = snippet.prefix { $0 != "\n" }
-            let lines = snippet.split(separator: "\n").count - 1
-            guard !snippets.contains(where: { $0.hasPrefix(header) }), lines <= budget else { continue }
-            snippets.append(snippet)
+            if texts[candidate.path] == nil { texts[candidate.path] = read(root + "/" + candidate.path) }
+            guard let text = texts[candidate.path],
+                  let definition = FocusSnippet.definition(around: candidate.anchor, of: text, path: candidate.path) else { continue }
+            let lines = definition.rows.count
+            guard !shown.contains(where: { $0.path == definition.path && $0.rows.first == definition.rows.first }), lines <= budget else { continue }
+            shown.append(definition)
             budget -= lines
         }
-        guard !snippets.isEmpty else { return nil }
-        return "The code there (numbered as read_file shows it; edit it with edit_file):\n" + snippets.joined(separator: "\n\n")
+        return shown
     }
 
     // MARK: - Pieces

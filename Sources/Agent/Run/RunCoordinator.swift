@@ -47,10 +47,23 @@ struct RunCoordinator {
                            summary: before.passed ? "tests pass before any change" : "tests fail before any change (exit \(before.exitCode))"))
         if before.commandMissing { return testCommandMissing(before) }
 
+        let found = await Localization.find(root: base.directory, issue: request.issue, tests: before)
         let issueMessage = IssuePrompt.render(
             issue: request.issue, fileTree: await Self.fileTree(base.directory),
-            testCommand: request.testCommand, testsBefore: before.report(tailBytes: 3000), failingTests: before.failingTests,
-            localization: await Localization.orientation(root: base.directory, issue: request.issue, tests: before))
+            testCommand: request.testCommand, testsBefore: before, failingTests: before.failingTests,
+            localization: found.orientation)
+
+        // The focused repair first (not when resuming a killed loop): a verified answer ends the run.
+        var repaired: FocusedRepair.Outcome?
+        if options.resume == nil, request.repairSamples > 0, !found.shown.isEmpty, let failure = FailureExcerpt.first(in: before.output) {
+            let outcome = await focusedRepair(verifier: verifier).run(failure: failure, definitions: found.shown)
+            if let verified = outcome.verified {
+                var result = await assemble([await finished(repairedBy: verified, outcome)], before: before, repair: outcome)
+                result.report.timing.testsBeforeS = testsBeforeS
+                return result
+            }
+            repaired = outcome
+        }
 
         let count = request.heavy
         if let resume = options.resume, !resume.checkpoint.patch.isEmpty {
@@ -74,9 +87,42 @@ struct RunCoordinator {
             for await f in group { if let f { all.append(f) } }
             return all.sorted { $0.index < $1.index }
         }
-        var outcome = await assemble(finished, before: before)
+        var outcome = await assemble(finished, before: before, repair: repaired)
         outcome.report.timing.testsBeforeS = testsBeforeS
         return outcome
+    }
+
+    /// Half the run's time limit at most, so the agent loop keeps time of its own when no answer is verified.
+    private func focusedRepair(verifier: PatchVerifier) -> FocusedRepair {
+        FocusedRepair(model: model.model, modelName: model.modelName, base: base, verifier: verifier, journal: journal,
+                      onEvent: onEvent, started: started, maxSteps: request.maxSteps,
+                      samplesPerDefinition: request.repairSamples * request.heavy, parallel: request.heavy,
+                      stopAt: request.timeLimit.map { started.timeIntervalSinceReferenceDate + $0 / 2 })
+    }
+
+    /// The run's one result when the focused repair's patch was verified: the patch made in the
+    /// base (where a face applies it from), reported like a trajectory that submitted it.
+    private func finished(repairedBy verified: (patch: String, judgement: PatchVerifier.Judgement),
+                          _ repair: FocusedRepair.Outcome) async -> Finished {
+        _ = try? await base.apply(patch: verified.patch)
+        let files = (try? await base.changedFiles()) ?? []
+        let base = self.base
+        let changes = await runBlocking {
+            files.map { path in
+                FileChange(path: path, before: (try? base.baseContent(of: path)) ?? nil,
+                           after: try? String(contentsOfFile: base.directory + "/" + path, encoding: .utf8))
+            }
+        }
+        var usage = RunReport.UsageTotals()
+        usage.promptTokens = repair.usage.promptTokens
+        usage.completionTokens = repair.usage.completionTokens
+        usage.cachedPromptTokens = repair.usage.cachedPromptTokens
+        let outcome = TrajectoryOutcome(endReason: .repaired, steps: repair.answers, toolCalls: 0, usage: usage,
+                                        modelSeconds: repair.modelSeconds, toolSeconds: 0, events: [], error: nil,
+                                        prefixExtensions: 0, prefixComparisons: 0, submitted: true, modelUnreachable: false)
+        return Finished(index: 0, seed: 0, outcome: outcome, patch: verified.patch, files: files, after: verified.judgement.run,
+                        verification: verified.judgement.verification, changes: changes, patchSHA256: SHA256.hex(verified.patch),
+                        verificationS: repair.verificationSeconds)
     }
 
     /// The test command could not run at all: stop before the model is asked, and say what to fix.
@@ -109,6 +155,7 @@ struct RunCoordinator {
             temperature: options.temperature ?? (count > 1 ? 0.7 : 0.2), allowRunCommand: request.allowRunCommand && sandbox.runCommandRefusal == nil,
             commandTimeout: request.commandTimeout, sandbox: sandbox)
         settings.testsFailedBefore = testsFailedBefore
+        settings.runStarted = started
         settings.timeLimit = request.timeLimit
         settings.commandApproval = request.commandApproval
         // A single trajectory of a journaled run can be resumed: it checkpoints after every step.
@@ -171,7 +218,7 @@ struct RunCoordinator {
         }
     }
 
-    private func assemble(_ finished: [Finished], before: TestRunner.Result) async -> FixOutcome {
+    private func assemble(_ finished: [Finished], before: TestRunner.Result, repair: FocusedRepair.Outcome?) async -> FixOutcome {
         guard let chosen = Self.select(finished) else {
             return .failed("no trajectory could run", failure: .configuration, started: started)
         }
@@ -196,6 +243,18 @@ struct RunCoordinator {
             report.events += f.outcome.events
         }
         report.error = chosen.outcome.error
+        if let repair {
+            report.repair = RunReport.RepairSummary(answers: repair.answers, tested: repair.tested, verified: repair.verified != nil,
+                                                    modelS: repair.modelSeconds)
+            if repair.verified == nil {
+                // Its answers and their tests are part of the run's time and tokens too.
+                report.usage.promptTokens += repair.usage.promptTokens
+                report.usage.completionTokens += repair.usage.completionTokens
+                report.usage.cachedPromptTokens += repair.usage.cachedPromptTokens
+                report.timing.modelS += repair.modelSeconds
+                report.timing.verificationS += repair.verificationSeconds
+            }
+        }
         report.trajectories = finished.map { f in
             RunReport.Trajectory(seed: f.seed, status: f.status, steps: f.outcome.steps,
                                  patchSHA256: f.patchSHA256, selected: f.index == chosen.index)

@@ -13,6 +13,8 @@ enum TestRunner {
 
         var passed: Bool { exitCode == 0 && !timedOut }
         var condensed: String { TestOutputCondenser.condense(output, exitCode: exitCode) }
+        /// The first failures with their messages, the rest by name: what the orientation shows.
+        var briefly: String { TestOutputCondenser.condense(output, exitCode: exitCode, detailedFailures: 5) }
         var failingTests: [String] { TestOutputCondenser.failingTests(output) }
 
         /// The shell could not find or run the command (exit 127 / 126): the tests never ran, so no

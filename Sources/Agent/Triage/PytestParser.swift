@@ -55,12 +55,17 @@ enum PytestParser: TestOutputParser {
 
     /// The `____ test_name ____` blocks of the FAILURES and ERRORS sections.
     static func failureBlocks(_ lines: [Substring]) -> [Block] {
-        var blocks: [Block] = []
+        rawBlocks(lines).map { Block(headline: $0.headline, message: message(from: $0.body)) }
+    }
+
+    /// The same blocks with their whole bodies: the test's source lines pytest shows, the `E` lines
+    /// and the frames.
+    static func rawBlocks(_ lines: [Substring]) -> [(headline: String, body: [Substring])] {
+        var blocks: [(headline: String, body: [Substring])] = []
         var inSection = false
         var current: (headline: String, body: [Substring])?
         func finish() {
-            guard let c = current else { return }
-            blocks.append(Block(headline: c.headline, message: message(from: c.body)))
+            if let c = current { blocks.append(c) }
             current = nil
         }
         for line in lines {

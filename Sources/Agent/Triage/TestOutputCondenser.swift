@@ -3,7 +3,7 @@
 /// the runner's summary line, and the tail of the output; anything else gets `OutputTriage.headTail`.
 public enum TestOutputCondenser {
     /// Failures shown with their messages; more are listed by name only.
-    static let maxDetailedFailures = 20
+    public static let maxDetailedFailures = 20
     static let maxListedFailures = 100
     static let maxMessageLines = 10
     static let tailLines = 25
@@ -15,12 +15,16 @@ public enum TestOutputCondenser {
          CTestParser.self, MakeOutputParser.self]
     }
 
-    public static func condense(_ output: String, exitCode: Int32) -> String {
+    /// `detailedFailures`: how many failures are shown with their messages (the orientation shows
+    /// fewer than `run_tests` does).
+    public static func condense(_ output: String, exitCode: Int32, detailedFailures: Int = maxDetailedFailures) -> String {
         guard let digest = digest(output) else {
             return "Exit code \(exitCode).\n" + OutputTriage.headTail(output, moreHint: "run_tests with args to run fewer tests")
         }
         var out = ["\(digest.runner): exit code \(exitCode)" + (digest.summary.isEmpty ? "" : " — " + digest.summary.joined(separator: "; "))]
-        let lines = TriageText.lines(output)
+        // pytest's `PASSED id` recap (`-rp`, which verification asks for) says nothing the digest
+        // does not: without it the output shown is the failures and the summary, not a page of names.
+        let lines = TriageText.lines(output).filter { !$0.hasPrefix("PASSED ") }
 
         // Short output: the names plus the output itself say it all; repeating messages would only add.
         if lines.count <= tailLines, output.utf8.count <= tailBytes {
@@ -40,7 +44,7 @@ public enum TestOutputCondenser {
                     break
                 }
                 out.append("  ✗ \(failure.name)")
-                guard index < maxDetailedFailures else { continue }
+                guard index < detailedFailures else { continue }
                 for line in failure.message.prefix(maxMessageLines) { out.append("      " + cut(line)) }
                 if failure.message.count > maxMessageLines { out.append("      …") }
             }

@@ -1,0 +1,76 @@
+import Foundation
+import JSONValue
+
+/// One answer of the focused repair: line `line` of `path` replaced by `replacement` (one or more
+/// lines, indented like the line they replace).
+struct LineFix: Hashable, Sendable {
+    var path: String
+    var line: Int
+    var replacement: [String]
+    var diagnosis: String
+
+    /// Reads the model's JSON answer about `definition`; nil when it names no line of it or says
+    /// nothing usable as code.
+    static func decode(_ content: String, definition: FocusSnippet.Shown) -> LineFix? {
+        guard let json = try? JSON.parse(content.trimmingCharacters(in: .whitespacesAndNewlines)),
+              let chosen = json["line"]?.stringValue, let answer = json["replacement"]?.stringValue,
+              let number = Int(chosen.prefix { $0.isNumber }),
+              definition.sourceRows.contains(where: { $0.number == number }) else { return nil }
+        var lines = answer.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).trimmingSuffix(\.isWhitespace) }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        while lines.first?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeFirst() }
+        guard !lines.isEmpty else { return nil }
+        lines[0] = withoutCopiedNumber(lines[0], number: number)
+        if lines.count == 1 { lines[0] = withoutBackticks(lines[0]) }
+        return LineFix(path: definition.path, line: number, replacement: lines,
+                       diagnosis: json["diagnosis"]?.stringValue ?? "")
+    }
+
+    /// The file's text with the fix made, or nil when the line is not there or nothing changes.
+    /// The replacement is shifted to the replaced line's indentation (continuation lines keep
+    /// theirs relative to its first line); a CRLF file stays CRLF.
+    func applied(to text: String) -> String? {
+        // Not split(separator:): "\r\n" is one Character in Swift, so a CRLF file would be one line.
+        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+        guard line >= 1, line <= lines.count else { return nil }
+        let original = lines[line - 1]
+        let carriageReturn = original.hasSuffix("\r") ? "\r" : ""
+        let indent = String(original.prefix { $0 == " " || $0 == "\t" })
+        let ownIndent = replacement[0].prefix { $0 == " " || $0 == "\t" }.count
+        let fitted = replacement.map { row -> String in
+            let leading = row.prefix { $0 == " " || $0 == "\t" }.count
+            let body = row.dropFirst(min(leading, ownIndent))
+            return (row.trimmingCharacters(in: .whitespaces).isEmpty ? "" : indent + body) + carriageReturn
+        }
+        guard fitted != [original] else { return nil }
+        lines.replaceSubrange((line - 1)...(line - 1), with: fitted)
+        return lines.joined(separator: "\n")
+    }
+
+    /// `41: x = 1` or `   41| x = 1` copied from the choices or the numbered code → `x = 1`; only
+    /// the chosen line's own number counts (`3: 'three',` in a dict is code).
+    static func withoutCopiedNumber(_ line: String, number: Int) -> String {
+        let trimmed = line.drop { $0 == " " }
+        let digits = trimmed.prefix { $0.isNumber }
+        guard Int(digits) == number else { return line }
+        let rest = trimmed.dropFirst(digits.count)
+        guard rest.hasPrefix(": ") || rest.hasPrefix("| ") || rest.hasPrefix("|") else { return line }
+        return String(rest.dropFirst(rest.hasPrefix("|") && !rest.hasPrefix("| ") ? 1 : 2))
+    }
+
+    /// `` `x = 1` `` → `x = 1`: a one-line answer wrapped in backticks.
+    static func withoutBackticks(_ line: String) -> String {
+        let indent = line.prefix { $0 == " " }
+        let body = line.dropFirst(indent.count)
+        guard body.count >= 2, body.hasPrefix("`"), body.hasSuffix("`"), !body.hasPrefix("```") else { return line }
+        return String(indent) + String(body.dropFirst().dropLast())
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ drop: (Character) -> Bool) -> String {
+        var out = self
+        while let last = out.last, drop(last) { out.removeLast() }
+        return out
+    }
+}
