@@ -230,6 +230,40 @@ import Testing
         #expect(model.requests.filter(Self.isRepairRequest).count == 2, "one definition, two samples")
     }
 
+    /// An answer that makes one failing test pass and leaves another that calls the project's code
+    /// failing is a partial fix: not verified, and the repair goes on to the whole fix.
+    @Test func aPartialFixIsNotTakenForTheFix() async throws {
+        let repo = try await TempRepo(files: [
+            "calc.py": "def add(a, b):\n    total = a\n    return total - b\n",
+            "test_calc.py": """
+                import unittest
+                from calc import add
+
+                class CalcTests(unittest.TestCase):
+                    def test_add(self):
+                        self.assertEqual(add(2, 3), 5)
+
+                    def test_negative(self):
+                        self.assertEqual(add(-1, 1), 0)
+
+                """,
+        ])
+        defer { repo.remove() }
+        let answers = [
+            Self.answer(line: "3: return total - b", replacement: "return total + b if a > 0 else total - b"),
+            Self.answer(line: "3: return total - b", replacement: "return total + b"),
+        ]
+        let model = ScriptedModel { call, request in
+            guard Self.isRepairRequest(request), call < answers.count else { return ScriptedModel.call("submit", ["summary": "x"]) }
+            return ScriptedModel.text(answers[call])
+        }
+        let outcome = await Fixer.run(Self.request(repo, samples: 2), model: .embedded(), options: options(model))
+        #expect(outcome.report.status == .verified)
+        #expect(outcome.report.patch.contains("+    return total + b\n"))
+        #expect(!outcome.report.patch.contains("else"))
+        #expect(outcome.report.repair?.tested == 2)
+    }
+
     @Test func zeroSamplesGoStraightToTheLoop() async throws {
         let repo = try await Self.project()
         defer { repo.remove() }

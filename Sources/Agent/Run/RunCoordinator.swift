@@ -92,39 +92,6 @@ struct RunCoordinator {
         return outcome
     }
 
-    /// Half the run's time limit at most, so the agent loop keeps time of its own when no answer is verified.
-    private func focusedRepair(verifier: PatchVerifier) -> FocusedRepair {
-        FocusedRepair(model: model.model, modelName: model.modelName, base: base, verifier: verifier, journal: journal,
-                      onEvent: onEvent, started: started, maxSteps: request.maxSteps,
-                      samplesPerDefinition: request.repairSamples * request.heavy, parallel: request.heavy,
-                      stopAt: request.timeLimit.map { started.timeIntervalSinceReferenceDate + $0 / 2 })
-    }
-
-    /// The run's one result when the focused repair's patch was verified: the patch made in the
-    /// base (where a face applies it from), reported like a trajectory that submitted it.
-    private func finished(repairedBy verified: (patch: String, judgement: PatchVerifier.Judgement),
-                          _ repair: FocusedRepair.Outcome) async -> Finished {
-        _ = try? await base.apply(patch: verified.patch)
-        let files = (try? await base.changedFiles()) ?? []
-        let base = self.base
-        let changes = await runBlocking {
-            files.map { path in
-                FileChange(path: path, before: (try? base.baseContent(of: path)) ?? nil,
-                           after: try? String(contentsOfFile: base.directory + "/" + path, encoding: .utf8))
-            }
-        }
-        var usage = RunReport.UsageTotals()
-        usage.promptTokens = repair.usage.promptTokens
-        usage.completionTokens = repair.usage.completionTokens
-        usage.cachedPromptTokens = repair.usage.cachedPromptTokens
-        let outcome = TrajectoryOutcome(endReason: .repaired, steps: repair.answers, toolCalls: 0, usage: usage,
-                                        modelSeconds: repair.modelSeconds, toolSeconds: 0, events: [], error: nil,
-                                        prefixExtensions: 0, prefixComparisons: 0, submitted: true, modelUnreachable: false)
-        return Finished(index: 0, seed: 0, outcome: outcome, patch: verified.patch, files: files, after: verified.judgement.run,
-                        verification: verified.judgement.verification, changes: changes, patchSHA256: SHA256.hex(verified.patch),
-                        verificationS: repair.verificationSeconds)
-    }
-
     /// The test command could not run at all: stop before the model is asked, and say what to fix.
     private func testCommandMissing(_ before: TestRunner.Result) -> FixOutcome {
         let said = before.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init) ?? ""
@@ -174,18 +141,24 @@ struct RunCoordinator {
             judgement = await verify(patch: patch, with: verifier, trajectory: index, step: outcome.steps)
             verificationS = Date().timeIntervalSince(verifying)
         }
-        let base = self.base
-        let changes = await runBlocking {
-            files.map { path in
-                FileChange(path: path, before: (try? base.baseContent(of: path)) ?? nil,
-                           after: try? String(contentsOfFile: snapshot.directory + "/" + path, encoding: .utf8))
-            }
-        }
+        let changes = await fileChanges(files, in: snapshot)
         // A parallel trajectory's copy is removed before it reports back; a single one works in the base.
         if count > 1 { await snapshot.remove() }
         return Finished(index: index, seed: seed, outcome: outcome, patch: patch, files: files, after: judgement?.run,
                         verification: judgement?.verification, changes: changes, patchSHA256: patch.isEmpty ? nil : SHA256.hex(patch),
                         verificationS: verificationS)
+    }
+
+    /// Each changed file's whole text before (the base's) and after (in `snapshot`), for editors; read
+    /// off the cooperative pool.
+    func fileChanges(_ files: [String], in snapshot: Snapshot) async -> [FileChange] {
+        let base = self.base
+        return await runBlocking {
+            files.map { path in
+                FileChange(path: path, before: (try? base.baseContent(of: path)) ?? nil,
+                           after: try? String(contentsOfFile: snapshot.directory + "/" + path, encoding: .utf8))
+            }
+        }
     }
 
     private func verify(patch: String, with verifier: PatchVerifier, trajectory: Int, step: Int) async -> PatchVerifier.Judgement {

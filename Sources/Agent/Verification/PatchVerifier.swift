@@ -20,6 +20,8 @@ struct PatchVerifier: Sendable {
     struct Baseline: Sendable {
         var run: TestRunner.Result
         var outcomes: TestOutcomes
+        /// Tests that failed here and exercise none of the project's code (`UnrelatedFailures`).
+        var unrelated: Set<String> = []
     }
 
     struct Judgement: Sendable {
@@ -35,7 +37,9 @@ struct PatchVerifier: Sendable {
         let run = await TestRunner.run(testCommand, in: directory, timeout: commandTimeout, sandbox: sandbox, listingPassingTests: true)
         let outcomes = run.outcomes(in: directory)
         if let copy { await copy.remove() }
-        return Baseline(run: run, outcomes: outcomes)
+        let (failing, root) = (outcomes.failed, base.directory)
+        let unrelated = await runBlocking { UnrelatedFailures.find(failing: failing, root: root) }
+        return Baseline(run: run, outcomes: outcomes, unrelated: unrelated)
     }
 
     /// The patch's sections split into test files and the rest.
@@ -51,7 +55,7 @@ struct PatchVerifier: Sendable {
         let touched = tests.map(\.path)
         let judge = { (after: TestOutcomes?) in
             VerificationRules.judge(before: baseline.outcomes, after: after, named: named, testFilesTouched: touched,
-                                    onlyTestsChanged: code.isEmpty)
+                                    onlyTestsChanged: code.isEmpty, unrelated: baseline.unrelated)
         }
         if code.isEmpty { return Judgement(verification: judge(nil), run: nil) }
 

@@ -3,15 +3,17 @@
 ///
 /// - A patch that changes only test files is never verified.
 /// - Test by test (both runs readable): the target tests — the ones the user named, else the ones
-///   that failed before — must pass now (all named ones; at least one when none were named), and no
-///   test that passed before may fail now. Tests that failed before and still fail are listed, and
-///   do not block when none were named (an unrelated test that needs a printer).
+///   that failed before — must pass now (all named ones; when none were named, at least one, and
+///   every one still failing must be `unrelated`: it exercises none of the project's code, like a
+///   test that needs a printer — `UnrelatedFailures`), and no test that passed before may fail now.
+///   Tests still failing are listed.
 /// - Otherwise the exit code: the command must exit 0 now, and must have failed before unless the
 ///   user named the tests (else nothing shows the fix).
 public enum VerificationRules {
     /// `after` is nil when the judging run was not needed (a test-only patch).
+    /// `unrelated`: tests that failed before and exercise none of the project's code (`UnrelatedFailures`).
     public static func judge(before: TestOutcomes, after: TestOutcomes?, named: [String], testFilesTouched: [String],
-                             onlyTestsChanged: Bool) -> Verification {
+                             onlyTestsChanged: Bool, unrelated: Set<String> = []) -> Verification {
         let readable = before.isReadable && (after?.isReadable ?? false) && before.runner == after?.runner
         let method: VerificationMethod = readable ? .tests : .exitCode
         if onlyTestsChanged {
@@ -23,12 +25,13 @@ public enum VerificationRules {
         guard let after else {
             return Verification(verified: false, method: .exitCode, reason: "The tests could not be run on the patched copy.")
         }
-        var v = readable ? byTests(before: before, after: after, named: named) : byExitCode(before: before, after: after, named: named)
+        var v = readable ? byTests(before: before, after: after, named: named, unrelated: unrelated)
+                         : byExitCode(before: before, after: after, named: named)
         v.testFilesTouched = testFilesTouched
         return v
     }
 
-    static func byTests(before: TestOutcomes, after: TestOutcomes, named: [String]) -> Verification {
+    static func byTests(before: TestOutcomes, after: TestOutcomes, named: [String], unrelated: Set<String> = []) -> Verification {
         let targets = named.isEmpty ? before.failed.sorted() : named
         if targets.isEmpty {
             return Verification(verified: false, method: .tests, reason: "No test failed before the change, so no test shows the fix; "
@@ -39,17 +42,24 @@ public enum VerificationRules {
         v.stillFailing = targets.filter { !after.passes($0) }
         v.passToPassBroken = broken(before: before, after: after, targets: targets)
 
-        let targetsMet = named.isEmpty ? !v.failToPass.isEmpty : v.stillFailing.isEmpty
+        // Unnamed: a still-failing test that calls the project's code means the bug is not all fixed.
+        let blocking = named.isEmpty ? v.stillFailing.filter { !unrelated.contains($0) } : v.stillFailing
+        let targetsMet = !v.failToPass.isEmpty && blocking.isEmpty
         v.verified = targetsMet && v.passToPassBroken.isEmpty
         if !v.passToPassBroken.isEmpty {
             v.reason = "\(v.passToPassBroken.count) test\(plural(v.passToPassBroken.count)) that passed before fail\(v.passToPassBroken.count == 1 ? "s" : "") now."
+        } else if v.failToPass.isEmpty, named.isEmpty {
+            v.reason = "None of the \(targets.count) test\(plural(targets.count)) that failed before pass\(targets.count == 1 ? "es" : "") now."
+        } else if !targetsMet, !named.isEmpty {
+            v.reason = "\(v.stillFailing.count) of the \(targets.count) named test\(plural(targets.count)) still do\(v.stillFailing.count == 1 ? "es" : "") not pass."
         } else if !targetsMet {
-            v.reason = named.isEmpty
-                ? "None of the \(targets.count) test\(plural(targets.count)) that failed before pass\(targets.count == 1 ? "es" : "") now."
-                : "\(v.stillFailing.count) of the \(targets.count) named test\(plural(targets.count)) still do\(v.stillFailing.count == 1 ? "es" : "") not pass."
+            v.reason = "\(v.failToPass.count) of the \(targets.count) tests that failed before pass now, but \(blocking.count) that call\(blocking.count == 1 ? "s" : "") "
+                + "the project's code still fail\(blocking.count == 1 ? "s" : "") (listed): the bug is not all fixed. If \(blocking.count == 1 ? "it fails" : "they fail") "
+                + "for reasons unrelated to the issue, name the tests that show the fix (--fail-to-pass, failToPass in fixpoint.toml)."
         } else {
             v.reason = "\(v.failToPass.count) test\(plural(v.failToPass.count)) that failed before pass\(v.failToPass.count == 1 ? "es" : "") now and no test that passed before fails"
-                + (v.stillFailing.isEmpty ? "." : "; \(v.stillFailing.count) that failed before still fail\(v.stillFailing.count == 1 ? "s" : "") (listed).")
+                + (v.stillFailing.isEmpty ? "." : "; \(v.stillFailing.count) that failed before still fail\(v.stillFailing.count == 1 ? "s" : "") "
+                    + (named.isEmpty ? "and call\(v.stillFailing.count == 1 ? "s" : "") none of the project's code (listed)." : "(listed)."))
         }
         return v
     }

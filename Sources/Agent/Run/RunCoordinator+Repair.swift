@@ -1,0 +1,34 @@
+import Foundation
+import ModelClient
+
+/// The focused repair's place in a run (docs/architecture.md, "One run, end to end", step 5).
+extension RunCoordinator {
+    /// Half the run's time limit at most, so the agent loop keeps time of its own when no answer is verified.
+    func focusedRepair(verifier: PatchVerifier) -> FocusedRepair {
+        FocusedRepair(model: model.model, modelName: model.modelName, base: base, verifier: verifier, journal: journal,
+                      onEvent: onEvent, started: started, maxSteps: request.maxSteps,
+                      samplesPerDefinition: request.repairSamples * request.heavy, parallel: request.heavy,
+                      stopAt: request.timeLimit.map { started.timeIntervalSinceReferenceDate + $0 / 2 })
+    }
+
+    /// The run's one result when the focused repair's patch was verified: the patch made in the
+    /// base (where a face applies it from), reported like a trajectory that submitted it.
+    func finished(repairedBy verified: (patch: String, judgement: PatchVerifier.Judgement),
+                  _ repair: FocusedRepair.Outcome) async -> Finished {
+        // It was diffed from a fork of this base a moment ago, so it applies; the report's patch and
+        // a face's apply come from `verified.patch` either way.
+        _ = try? await base.apply(patch: verified.patch)
+        let files = (try? await base.changedFiles()) ?? []
+        let changes = await fileChanges(files, in: base)
+        var usage = RunReport.UsageTotals()
+        usage.promptTokens = repair.usage.promptTokens
+        usage.completionTokens = repair.usage.completionTokens
+        usage.cachedPromptTokens = repair.usage.cachedPromptTokens
+        let outcome = TrajectoryOutcome(endReason: .repaired, steps: repair.answers, toolCalls: 0, usage: usage,
+                                        modelSeconds: repair.modelSeconds, toolSeconds: 0, events: [], error: nil,
+                                        prefixExtensions: 0, prefixComparisons: 0, submitted: true, modelUnreachable: false)
+        return Finished(index: 0, seed: 0, outcome: outcome, patch: verified.patch, files: files, after: verified.judgement.run,
+                        verification: verified.judgement.verification, changes: changes, patchSHA256: SHA256.hex(verified.patch),
+                        verificationS: repair.verificationSeconds)
+    }
+}
