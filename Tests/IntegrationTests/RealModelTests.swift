@@ -69,10 +69,11 @@ extension LlamaServerSuites {
             #expect(await Runtime.ourLlamaServers() == 0)
         }
 
-        /// The bundled fixture end to end through the real CLI and the embedded default model. Whether
-        /// the small model fixes the bug is measured (docs/evaluation.md), not asserted; that the harness
-        /// parsed and executed its calls and reported honestly is.
-        @Test func fixCommandEndToEndOnTheBundledFixture() async throws {
+        /// The bundled fixture end to end through the real CLI and the embedded default model, with
+        /// the focused repair first (the default) and with the agent loop alone (`--repair-samples 0`).
+        /// Whether the small model fixes the bug is measured (docs/evaluation.md), not asserted; that the
+        /// harness asked, parsed and executed what the model said and reported honestly is.
+        @Test(arguments: [true, false]) func fixCommandEndToEndOnTheBundledFixture(repairFirst: Bool) async throws {
             let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
             let work = FileManager.default.temporaryDirectory.appendingPathComponent("fp-e2e-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: work) }
@@ -89,7 +90,7 @@ extension LlamaServerSuites {
             var spec = ProcessSpec(executable: FileManager.default.isExecutableFile(atPath: binary) ? binary : root + "/.build/debug/fixpoint", arguments: [
                 "fix", "--repo", repo, "--issue-file", repo + "/ISSUE.md", "--max-steps", "8", "--context-size", "8192",
                 "--report", work + "/report.json", "--trajectory", work + "/trajectory.jsonl", "--json-events",
-            ])
+            ] + (repairFirst ? [] : ["--repair-samples", "0"]))
             spec.timeout = 1500
             // Marks the llama-server this run starts (it inherits the environment), so the check below
             // counts only this run's servers, not those of anything else running on the machine.
@@ -104,7 +105,19 @@ extension LlamaServerSuites {
             #expect(["verified", "unverified", "no_patch"].contains(status))
             #expect((code == 0) == (status == "verified"))
             let toolCalls = report["tool_calls"]?.intValue ?? 0
-            #expect(toolCalls >= 3, "the model's calls were not parsed and executed: \(toolCalls)")
+            let repaired = report["end_reason"]?.stringValue == "repaired"
+            if repairFirst {
+                // Its answers are in the report and the journal; a verified one ends the run, else the loop ran.
+                let answers = report["repair"]?["answers"]?.intValue ?? 0
+                #expect(answers >= 1, "the focused repair asked nothing: \(report["repair"].map { $0.serialized() } ?? "no repair section")")
+                let journal = try String(contentsOfFile: work + "/trajectory.jsonl", encoding: .utf8)
+                #expect(journal.components(separatedBy: "\"event\":\"repair\"").count - 1 == answers)
+                #expect(repaired == (report["repair"]?["verified"]?.boolValue == true))
+                if !repaired { #expect(toolCalls >= 1, "the loop ran after the repair: \(toolCalls) tool calls") }
+            } else {
+                #expect(report["repair"] == nil)
+                #expect(toolCalls >= 3, "the model's calls were not parsed and executed: \(toolCalls)")
+            }
             #expect(report["tests"]?["before"]?["passed"] == false)
             if status == "verified" { #expect(report["tests"]?["after"]?["passed"] == true) }
             // --json-events: every stdout line is a JSON object, ending with the report.
@@ -116,7 +129,7 @@ extension LlamaServerSuites {
             let left = try await ChildProcess.shell(
                 "for p in $(pgrep -f '[l]lama-server.*--port'); do tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | grep -qx 'FIXPOINT_E2E_RUN=\(runID)' && echo $p; done | wc -l")
             #expect(left.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
-            print("e2e: status \(status), end \(report["end_reason"]?.stringValue ?? "?"), \(report["steps"]?.intValue ?? 0) steps, \(toolCalls) tool calls, \(report["timing"]?["wall_s"]?.doubleValue ?? 0)s")
+            print("e2e (\(repairFirst ? "repair first" : "loop only")): status \(status), end \(report["end_reason"]?.stringValue ?? "?"), \(report["steps"]?.intValue ?? 0) steps, \(toolCalls) tool calls, \(report["timing"]?["wall_s"]?.doubleValue ?? 0)s")
         }
     }
 }

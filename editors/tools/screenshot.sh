@@ -26,7 +26,7 @@ model_pid=$!
 for _ in $(seq 100); do [[ -s "$work/url" ]] && break; sleep 0.1; done
 
 cp -R "$ROOT/fixtures/python-bug" "$work/repo"
-printf 'testCommand = "python3 -m unittest -q"\nmodelUrl = "%s"\nmaxSteps = 20\n' "$(cat "$work/url")" > "$work/repo/fixpoint.toml"
+printf 'testCommand = "python3 -m unittest -q"\nmodelUrl = "%s"\nmaxSteps = 20\nrepairSamples = 0\n' "$(cat "$work/url")" > "$work/repo/fixpoint.toml"
 git -C "$work/repo" init -q && git -C "$work/repo" add -A
 git -C "$work/repo" -c user.name=demo -c user.email=demo@fixpoint.invalid commit -qm fixture
 
