@@ -175,7 +175,7 @@ import Testing
         let untouched = try await repo.fingerprint()
         let answers = [
             Self.answer(line: "2: total = a", replacement: "total = a + 1"),
-            Self.answer(line: "2: total = a", replacement: "total = a + 1"),
+            Self.answer(line: "2: total = a", replacement: "total = a + 1", diagnosis: "other words, the same change"),
             Self.answer(line: "3: return total - b", replacement: "return total + b"),
         ]
         let model = ScriptedModel { call, request in
@@ -202,7 +202,8 @@ import Testing
         let repairs = events.compactMap { record -> JournalEntry.Repair? in
             if case .repair(let r) = record.entry { return r } else { return nil }
         }
-        #expect(repairs.map(\.verified) == [false, nil, true], "the repeated answer is not tested twice")
+        #expect(repairs.map(\.verified) == [false, nil, true], "the repeated change is not tested twice")
+        #expect(repairs[1].reason == "the same change as an earlier answer")
         #expect(try await repo.fingerprint() == untouched)
     }
 

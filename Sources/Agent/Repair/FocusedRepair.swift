@@ -43,7 +43,7 @@ struct FocusedRepair {
 
     func run(failure: String, definitions: [FocusSnippet.Shown]) async -> Outcome {
         var outcome = Outcome()
-        var tried = Set<LineFix>()
+        var tried = Set<String>()
         for definition in definitions.prefix(Self.definitionsTried) where !RepairPrompt.choices(definition).isEmpty {
             let file = base.directory + "/" + definition.path
             let signatures = await runBlocking {
@@ -65,9 +65,18 @@ struct FocusedRepair {
                                                      replacement: answer.fix?.replacement.joined(separator: "\n"),
                                                      diagnosis: answer.fix?.diagnosis, promptTokens: answer.usage.promptTokens,
                                                      completionTokens: answer.usage.completionTokens, wallS: answer.seconds)
-                    guard let fix = answer.fix, tried.insert(fix).inserted, !Task.isCancelled,
-                          let patch = await patch(for: fix) else {
-                        record.reason = answer.fix == nil ? "no usable line change in the answer" : "tried before, or changes nothing"
+                    guard let fix = answer.fix else {
+                        record.reason = "no usable line change in the answer"
+                        report(record, step: outcome.answers)
+                        continue
+                    }
+                    guard tried.insert(fix.change).inserted else {
+                        record.reason = "the same change as an earlier answer"
+                        report(record, step: outcome.answers)
+                        continue
+                    }
+                    guard !Task.isCancelled, let patch = await patch(for: fix) else {
+                        record.reason = "changes nothing"
                         report(record, step: outcome.answers)
                         continue
                     }

@@ -9,6 +9,9 @@ struct LineFix: Hashable, Sendable {
     var replacement: [String]
     var diagnosis: String
 
+    /// What the fix changes, without the model's words: two answers with the same change are one.
+    var change: String { "\(path):\(line)\n" + replacement.joined(separator: "\n") }
+
     /// Reads the model's JSON answer about `definition`; nil when it names no line of it or says
     /// nothing usable as code.
     static func decode(_ content: String, definition: FocusSnippet.Shown) -> LineFix? {
