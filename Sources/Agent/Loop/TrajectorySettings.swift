@@ -26,10 +26,10 @@ struct TrajectorySettings: Sendable {
     /// Asked before each `run_command` when set; false refuses it.
     var commandApproval: (@Sendable (String) async -> Bool)?
     var maxConsecutiveFormatErrors = 8
-    /// Whether the test command failed on the base: a `submit` with no change is then questioned once.
     /// When the run began: progress events count seconds from here, as the run's other events do
     /// (the tests before and the focused repair come first).
     var runStarted = Date()
+    /// Whether the test command failed on the base: a `submit` with no change is then questioned once.
     var testsFailedBefore = false
     /// Observations kept verbatim when a compaction stubs old ones.
     var keepObservations = 6

@@ -91,6 +91,12 @@ enum FocusSnippet {
         return start...end
     }
 
+    /// The body (without its first line) of the first definition of `name` in `lines`; nil when none.
+    static func body(ofDefinitionNamed name: String, in lines: [Substring]) -> String? {
+        guard let index = lines.firstIndex(where: { Localization.definedName($0) == name }) else { return nil }
+        return definitionRange(of: index, in: lines).dropFirst().map { String(lines[$0]) }.joined(separator: "\n")
+    }
+
     /// The index of the definition line that encloses `index`.
     static func definitionStart(of index: Int, in lines: [Substring]) -> Int {
         if Localization.definedName(lines[index]) != nil { return index }

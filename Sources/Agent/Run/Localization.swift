@@ -85,19 +85,23 @@ enum Localization {
         var counts: [String: Int] = [:]
         var files: [String: [Substring]] = [:]
         for id in failingTests.prefix(maxTestBodies) {
-            let parts = id.split(separator: "::").map(String.init)
-            guard parts.count >= 2, var name = parts.last else { continue }
-            if let bracket = name.firstIndex(of: "[") { name = String(name[..<bracket]) }
-            if files[parts[0]] == nil, let text = read(root + "/" + parts[0]) { files[parts[0]] = TextFile.lines(text) }
-            guard let lines = files[parts[0]],
-                  let index = lines.firstIndex(where: { definedName($0) == name }) else { continue }
+            guard let place = pytestLocation(of: id) else { continue }
+            if files[place.file] == nil, let text = read(root + "/" + place.file) { files[place.file] = TextFile.lines(text) }
+            guard let lines = files[place.file], let body = FocusSnippet.body(ofDefinitionNamed: place.test, in: lines) else { continue }
             let ownNames = Set(lines.compactMap { definedName($0) })
-            let body = FocusSnippet.definitionRange(of: index, in: lines).dropFirst().map { String(lines[$0]) }.joined(separator: "\n")
             for called in calledNames(body) where !ownNames.contains(called) && !called.hasPrefix("assert") && !called.hasPrefix("test") {
                 counts[called, default: 0] += 1
             }
         }
         return counts
+    }
+
+    /// The test file and function of a pytest id: `tests/test_x.py::TestC::test_y[p]` → (tests/test_x.py, test_y).
+    static func pytestLocation(of id: String) -> (file: String, test: String)? {
+        let parts = id.split(separator: "::").map(String.init)
+        guard parts.count >= 2, var name = parts.last else { return nil }
+        if let bracket = name.firstIndex(of: "[") { name = String(name[..<bracket]) }
+        return (parts[0], name)
     }
 
     /// The orientation's paragraph, or nil when nothing was found.

@@ -29,10 +29,7 @@ enum UnrelatedFailures {
     /// The names a test calls, and those its file's own helpers that it calls call; nil when the
     /// test's definition is not in `lines`.
     static func calledNames(of test: String, in lines: [Substring]) -> Set<String>? {
-        func body(of name: String) -> String? {
-            guard let index = lines.firstIndex(where: { Localization.definedName($0) == name }) else { return nil }
-            return FocusSnippet.definitionRange(of: index, in: lines).dropFirst().map { String(lines[$0]) }.joined(separator: "\n")
-        }
+        func body(of name: String) -> String? { FocusSnippet.body(ofDefinitionNamed: name, in: lines) }
         guard let testBody = body(of: test) else { return nil }
         let own = Set(lines.compactMap { Localization.definedName($0) })
         var called = Localization.calledNames(testBody)
@@ -45,12 +42,7 @@ enum UnrelatedFailures {
     /// The test file and function a runner's id names: pytest `tests/test_x.py::TestC::test_y[p]`,
     /// unittest `test_y (tests.test_x.TestC.test_y)` or `test_y (test_x.TestC)`.
     static func location(of id: String, root: String) -> (file: String, test: String)? {
-        if id.contains("::") {
-            let parts = id.split(separator: "::").map(String.init)
-            guard parts.count >= 2, var name = parts.last else { return nil }
-            if let bracket = name.firstIndex(of: "[") { name = String(name[..<bracket]) }
-            return (parts[0], name)
-        }
+        if id.contains("::") { return Localization.pytestLocation(of: id) }
         guard let open = id.firstIndex(of: "("), id.hasSuffix(")") else { return nil }
         let name = id[..<open].trimmingCharacters(in: .whitespaces)
         let dotted = id[id.index(after: open)..<id.index(before: id.endIndex)].split(separator: ".").map(String.init)
