@@ -178,7 +178,7 @@ public enum JournalEntry: Sendable, Equatable {
         public var promptTokens: Int
         public var completionTokens: Int
         public var wallS: Double
-        /// Whether this change was verified; nil when it was not tested (unusable, or tried before).
+        /// Whether this change was verified; nil when it was not tested (unusable, repeated, or no change).
         public var verified: Bool?
         public var reason: String?
         enum CodingKeys: String, CodingKey {
