@@ -21,7 +21,7 @@ struct EvalRunCommand: AsyncParsableCommand {
     @Option(help: "Environment variable holding the API key for --model-url.") var apiKeyEnv: String?
     @Option(help: "Parallel trajectories per task.") var heavy: Int?
     @Option(help: "Maximum agent steps per task.") var maxSteps: Int?
-    @Option(help: "One-line repairs asked per likely function before the agent loop (0: off).") var repairSamples: Int?
+    @Option(help: "One-line repairs per likely function where the model picks the line, before the agent loop (0: no repair).") var repairSamples: Int?
     @Option(help: "Tasks run at once (default 1).") var jobs = 1
     @Option(parsing: .upToNextOption, help: "Run only these instance ids.") var only: [String] = []
     @Option(help: "Run shard I of N (0-based): every N-th task starting at I.") var shard: String?

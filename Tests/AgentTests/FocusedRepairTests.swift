@@ -192,8 +192,10 @@ import Testing
         #expect(report.repair == RunReport.RepairSummary(answers: 3, tested: 2, verified: true, modelS: report.repair?.modelS ?? 0))
         #expect(report.tests.failToPass == ["test_add (test_calc.CalcTests.test_add)"])
         #expect(model.requests.count == 3 && model.requests.allSatisfy(Self.isRepairRequest))
-        // The first answer at temperature 0, the others sampled, each with its own seed.
-        #expect(model.requests.map(\.temperature) == [0, FocusedRepair.sampledTemperature, FocusedRepair.sampledTemperature])
+        // The first answer at temperature 0, the others sampled, each with its own seed; after the
+        // repeated change, hotter.
+        #expect(model.requests.map(\.temperature) == [0, FocusedRepair.sampledTemperature,
+                                                        FocusedRepair.sampledTemperature + FocusedRepair.temperatureStepPerRepeat])
         #expect(model.requests.map(\.seed) == [0, 1, 2])
         let prompt = model.requests[0].messages.last?.content ?? ""
         #expect(prompt.contains("AssertionError: -1 != 5") && prompt.contains("    3|     return total - b"))
@@ -205,6 +207,166 @@ import Testing
         #expect(repairs.map(\.verified) == [false, nil, true], "the repeated change is not tested twice")
         #expect(repairs[1].reason == "the same change as an earlier answer")
         #expect(try await repo.fingerprint() == untouched)
+    }
+
+    /// Each prompt after a tested answer lists what was tried and what the tests said; a line two
+    /// different changes failed on (no failing test passing) is no longer offered.
+    @Test func triedChangesAreListedAndALineThatKeepsFailingLeavesTheChoices() async throws {
+        let repo = try await Self.project()
+        defer { repo.remove() }
+        let answers = [
+            Self.answer(line: "2: total = a", replacement: "total = a + 1"),
+            Self.answer(line: "2: total = a", replacement: "total = 0"),
+            Self.answer(line: "3: return total - b", replacement: "return total + b"),
+        ]
+        let model = ScriptedModel { call, request in
+            guard Self.isRepairRequest(request), call < answers.count else { return ScriptedModel.call("submit", ["summary": "x"]) }
+            return ScriptedModel.text(answers[call])
+        }
+        let outcome = await Fixer.run(Self.request(repo, samples: 3), model: .embedded(), options: options(model))
+        #expect(outcome.report.endReason == .repaired)
+        let prompts = model.requests.map { $0.messages.last?.content ?? "" }
+        #expect(!prompts[0].contains("already tested"))
+        #expect(prompts[1].contains("- line 2 → `total = a + 1`: 1 test that passed before fails now."))
+        #expect(prompts[2].contains("- line 2 → `total = 0`: None of the 1 test that failed before passes now."))
+        let choices = model.requests.map { $0.responseFormat?.serialized() ?? "" }
+        #expect(choices[1].contains("\"2: total = a\""), "one failed change does not rule a line out")
+        #expect(!choices[2].contains("\"2: total = a\"") && choices[2].contains("\"3: return total - b\""))
+    }
+
+    /// The line copied unchanged, then the same answer again: two answers that fixed nothing, so the
+    /// line leaves the choices, and the prompt says why the first was no change.
+    @Test func copiedAndRepeatedAnswersAlsoRuleALineOut() async throws {
+        let repo = try await Self.project()
+        defer { repo.remove() }
+        let answers = [
+            Self.answer(line: "2: total = a", replacement: "total = a"),
+            Self.answer(line: "2: total = a", replacement: "total = a"),
+            Self.answer(line: "3: return total - b", replacement: "return total + b"),
+        ]
+        let model = ScriptedModel { call, request in
+            guard Self.isRepairRequest(request), call < answers.count else { return ScriptedModel.call("submit", ["summary": "x"]) }
+            return ScriptedModel.text(answers[call])
+        }
+        let outcome = await Fixer.run(Self.request(repo, samples: 3), model: .embedded(), options: options(model))
+        #expect(outcome.report.endReason == .repaired)
+        #expect(outcome.report.repair?.tested == 1)
+        #expect(model.requests[1].messages.last?.content?.contains("- line 2 → `total = a`: That is the line as it already is.") == true)
+        let choices = model.requests.map { $0.responseFormat?.serialized() ?? "" }
+        #expect(choices[1].contains("\"2: total = a\"") && !choices[2].contains("\"2: total = a\""))
+    }
+
+    /// After the model's own choices the repair names each line in turn, most suspect first, and
+    /// the model only says how that line should read; the schema offers that line alone.
+    @Test func theSearchNamesEachLineInTurnAfterTheModelsChoices() async throws {
+        let repo = try await Self.project()
+        defer { repo.remove() }
+        let model = ScriptedModel { _, request in
+            guard Self.isRepairRequest(request) else { return ScriptedModel.call("submit", ["summary": "x"]) }
+            let format = request.responseFormat?.serialized() ?? ""
+            // Asked freely, the model picks line 2; named line 3, it gets it right.
+            if format.contains("\"2: total = a\"") { return ScriptedModel.text(Self.answer(line: "2: total = a", replacement: "total = b")) }
+            return ScriptedModel.text(Self.answer(line: "3: return total - b", replacement: "return total + b"))
+        }
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("search-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let outcome = await Fixer.run(Self.request(repo, samples: 1), model: .embedded(), options: options(model, trajectory: journal))
+        #expect(outcome.report.endReason == .repaired)
+        #expect(outcome.report.patch.contains("+    return total + b"))
+        #expect(model.requests.count == 2, "one free answer, then the return line first")
+        let named = try #require(model.requests.last)
+        #expect(named.messages.last?.content?.hasSuffix("The bug is on line 3: `return total - b`. Give that line corrected.") == true)
+        #expect(named.responseFormat?.serialized().contains("\"enum\":[\"3: return total - b\"]") == true)
+        #expect(named.temperature == 0)
+        let repairs = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
+            .compactMap { try? JSONDecoder().decode(JournalRecord.self, from: Data($0.utf8)) }
+            .compactMap { record -> JournalEntry.Repair? in if case .repair(let r) = record.entry { r } else { nil } }
+        #expect(repairs.map(\.lineChosenBy) == [.model, .search])
+    }
+
+    @Test func theSearchAsksAboutReturnsThenConditionsThenTheRestAndSkipsWhatWasTried() {
+        let definition = FocusSnippet.Shown(path: "m.py", totalLines: 12, rows: [
+            .init(number: 1, text: "@cache"),
+            .init(number: 2, text: "def pick(items, low=0):"),
+            .init(number: 3, text: "    total = low"),
+            .init(number: 4, text: "    for item in items:"),
+            .init(number: 5, text: "        if item > low:"),
+            .init(number: 6, text: "            total += item"),
+            .init(number: 7, text: "        else:"),
+            .init(number: 8, text: "            raise ValueError(item)"),
+            .init(number: 9, text: "    return total"),
+            .init(number: 10, text: "    )"),
+        ])
+        var subject = RepairSubject(definition: definition, signatures: [])
+        #expect(subject.searchOrder() == [9, 4, 5, 2, 3, 6, 8])
+        subject.tried = [RepairPrompt.Tried(fix: LineFix(path: "m.py", line: 5, replacement: ["if item >= low:"], diagnosis: ""), result: "x")]
+        #expect(subject.searchOrder() == [9, 4, 2, 3, 6, 8])
+    }
+
+    @Test func aCommentTheModelAddsIsLeftOutButStringsAndExistingCommentsStay() throws {
+        let noted = try #require(LineFix.decode(Self.answer(line: "10: return high", replacement: "return low  # Corrected: low, not high"),
+                                                definition: Self.definition))
+        #expect(noted.replacement == ["return low"])
+        let hashInString = try #require(LineFix.decode(Self.answer(line: "10: return high", replacement: "return '#' + low"), definition: Self.definition))
+        #expect(hashInString.replacement == ["return '#' + low"])
+        let onlyComment = LineFix.decode(Self.answer(line: "10: return high", replacement: "# return low"), definition: Self.definition)
+        #expect(onlyComment == nil)
+        var commented = Self.definition
+        commented.rows[3].text = "        return high  # the upper bound"
+        let kept = try #require(LineFix.decode(Self.answer(line: "10: return high  # the upper bound", replacement: "return low  # the lower bound"),
+                                               definition: commented))
+        #expect(kept.replacement == ["return low  # the lower bound"], "the line had a comment: the model's edit of it is kept")
+    }
+
+    @Test func repeatedAnswersRaiseTheTemperatureUpToAMaximum() {
+        #expect(FocusedRepair.temperature(sample: 0, repeats: 4) == 0, "the first answer is greedy")
+        #expect(FocusedRepair.temperature(sample: 1, repeats: 0) == FocusedRepair.sampledTemperature)
+        #expect(FocusedRepair.temperature(sample: 2, repeats: 1) == FocusedRepair.sampledTemperature + FocusedRepair.temperatureStepPerRepeat)
+        #expect(FocusedRepair.temperature(sample: 9, repeats: 20) == FocusedRepair.hottest)
+    }
+
+    /// A one-line function's behaviour is written in its docstring (toolz's `random_sample` takes an
+    /// int seed): shown for short definitions, as context, never as a line to choose.
+    @Test func aShortDefinitionIsShownWithItsDocstring() throws {
+        let file = """
+            def sample(prob, seq, state=None):
+                \"\"\"Keep each item with probability prob.
+
+                ``state`` may be an int seed or an object with ``random()``.
+                \"\"\"
+                return filter(lambda _: state.random() < prob, seq)
+
+
+            def long(x):
+                \"\"\"Doc.
+
+                More.
+                \"\"\"
+            """ + (1...7).map { "\n    x += \($0)" }.joined() + "\n    return x\n"
+        let folded = try #require(FocusSnippet.definition(around: 6, of: file, path: "s.py"))
+        #expect(folded.rendered.contains("docstring, lines 2-5, not shown"))
+        let shown = RepairSubject.view(of: folded, text: file)
+        #expect(shown.rendered.contains("     |     ``state`` may be an int seed"))
+        #expect(RepairPrompt.choices(shown) == RepairPrompt.choices(folded), "docstring lines are not choices")
+        let longFolded = try #require(FocusSnippet.definition(around: 15, of: file, path: "s.py"))
+        #expect(RepairSubject.view(of: longFolded, text: file) == longFolded, "eight lines of code: folded")
+    }
+
+    /// webcolors: a 139-line function, half of it comments, with the bug in its last line, which the
+    /// orientation's 50-line cut leaves out; without comments the repair shows it.
+    @Test func aLongDefinitionIsShownWithoutCommentsSoItsEndFits() throws {
+        var lines = ["def parse(value):"]
+        for step in 1...40 {
+            lines += ["    # \(step). The spec's step \(step),", "    #    explained at length.", "    x\(step) = value + \(step)"]
+        }
+        lines.append("    return Color(x2, x1, x3)")
+        let file = lines.joined(separator: "\n") + "\n"
+        let found = try #require(FocusSnippet.definition(around: 60, of: file, path: "c.py"))
+        #expect(!found.rendered.contains("return Color"), "the orientation's cut")
+        let shown = RepairSubject.view(of: found, text: file)
+        #expect(shown.rendered.contains("  122|     return Color(x2, x1, x3)"))
+        #expect(!shown.rendered.contains("#"), "comments left out")
+        #expect(shown.sourceRows.count == 42)
     }
 
     /// No answer verified: the agent loop runs with its own steps and fixes it; the report says
@@ -226,9 +388,10 @@ import Testing
         let outcome = await Fixer.run(Self.request(repo, samples: 2), model: .embedded(), options: options(model))
         #expect(outcome.report.status == .verified)
         #expect(outcome.report.endReason == .submitted)
-        #expect(outcome.report.repair == RunReport.RepairSummary(answers: 2, tested: 1, verified: false,
+        #expect(outcome.report.repair == RunReport.RepairSummary(answers: 4, tested: 1, verified: false,
                                                                  modelS: outcome.report.repair?.modelS ?? 0))
-        #expect(model.requests.filter(Self.isRepairRequest).count == 2, "one definition, two samples")
+        // One definition: two free samples, then the search names the lines not yet tried (the return, then the signature).
+        #expect(model.requests.filter(Self.isRepairRequest).count == 4)
     }
 
     /// An answer that makes one failing test pass and leaves another that calls the project's code

@@ -181,9 +181,12 @@ public enum JournalEntry: Sendable, Equatable {
         /// Whether this change was verified; nil when it was not tested (unusable, repeated, or no change).
         public var verified: Bool?
         public var reason: String?
+        /// Who chose the line: the model, or the repair's search naming each line in turn.
+        public var lineChosenBy: LineChooser?
+        public enum LineChooser: String, Codable, Sendable { case model, search }
         enum CodingKeys: String, CodingKey {
             case path, line, replacement, diagnosis, promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
-            case wallS = "wall_s", verified, reason
+            case wallS = "wall_s", verified, reason, lineChosenBy = "line_chosen_by"
         }
     }
 

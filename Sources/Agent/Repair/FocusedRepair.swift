@@ -1,15 +1,21 @@
 import Foundation
 import Git
+import JSONValue
 import ModelClient
 
 /// Before the agent loop, when tests fail and localization found the code they point at: the
 /// model is asked, in a short prompt of its own, which line of that code is wrong and what it
 /// should say (`RepairPrompt`); each distinct answer is verified exactly as a submitted patch is
 /// (a clean copy of the base, the user's tests, compared test by test with the baseline), and the
-/// first verified one is the run's result. Several answers are sampled, as Agentless samples
-/// repairs and keeps those the tests accept: a 1.5B model rarely gets the line right first time
-/// but often within a few samples, and one answer costs seconds where an agent step costs a
-/// minute. Nothing verified: the agent loop runs as it would have, with the time that is left.
+/// first verified one is the run's result. As Agentless samples repairs and keeps those the tests
+/// accept: one answer costs seconds where an agent step costs a minute.
+///
+/// Two phases. First the model chooses the line, a few answers per definition (the first greedy,
+/// the rest sampled), each prompt listing the changes already tested and what the tests said.
+/// A 1.5B model mostly chooses the line the error shows, though, and rewrites it again and again;
+/// so then the repair searches: it names each other line in turn, most suspect first, and asks
+/// the model only how that line should read. Nothing verified by the deadline: the agent loop runs
+/// with the time that is left.
 struct FocusedRepair {
     struct Outcome: Sendable {
         /// The verified patch and its judgement; nil when no answer was verified.
@@ -30,127 +36,144 @@ struct FocusedRepair {
     let onEvent: @Sendable (AgentEvent) -> Void
     let started: Date
     let maxSteps: Int
-    /// Answers asked about each definition; the first at temperature 0, the rest sampled.
+    /// Answers where the model chooses the line, per definition; the first at temperature 0.
     let samplesPerDefinition: Int
     /// Answers asked at once (heavy mode's slots).
     let parallel: Int
     /// No new answer is asked after this time (reference-date seconds).
     let stopAt: Double?
 
-    static let definitionsTried = 2
+    static let definitionsTried = 3
+    /// Lines the search names per definition at most (a run without a time limit ends too).
+    static let searchedLinesPerDefinition = 16
     static let sampledTemperature = 0.8
+    /// Each answer that repeats an earlier change raises the next samples' temperature by this much,
+    /// up to `hottest`: at 0.8 the 1.5B model repeated one change in 4 of 5 answers even when told
+    /// it had been tested.
+    static let temperatureStepPerRepeat = 0.2
+    static let hottest = 1.2
     static let maxAnswerTokens = 300
+    /// The most earlier results a prompt lists (the latest ones).
+    static let triedShown = 6
+
+    /// The temperature of answer `sample` after `repeats` repeated changes about the same definition.
+    static func temperature(sample: Int, repeats: Int) -> Double {
+        sample == 0 ? 0 : min(hottest, sampledTemperature + temperatureStepPerRepeat * Double(repeats))
+    }
+
+    /// What one run of the repair keeps across definitions.
+    struct Progress {
+        var outcome = Outcome()
+        /// Changes tested (or found to change nothing), by `LineFix.change`.
+        var tested = Set<String>()
+        /// Of those, the ones after which no failing test passed.
+        var fixedNothing = Set<String>()
+    }
 
     func run(failure: String, definitions: [FocusSnippet.Shown]) async -> Outcome {
-        var outcome = Outcome()
-        var tried = Set<String>()
-        for definition in definitions.prefix(Self.definitionsTried) where !RepairPrompt.choices(definition).isEmpty {
-            let file = base.directory + "/" + definition.path
-            let signatures = await runBlocking {
-                (try? String(contentsOfFile: file, encoding: .utf8)).map { CalledSignatures.lines(for: definition, in: $0) } ?? []
-            }
-            let prompt = RepairPrompt.user(failure: failure, definition: definition, signatures: signatures)
+        var subjects = await subjects(for: Array(definitions.prefix(Self.definitionsTried)))
+        var progress = Progress()
+        // 1. The model chooses the line.
+        for index in subjects.indices {
             var sample = 0
             while sample < samplesPerDefinition {
-                guard !outOfTime, !Task.isCancelled else { return outcome }
+                guard !outOfTime, !Task.isCancelled else { return progress.outcome }
                 let batch = Array(sample..<min(sample + parallel, samplesPerDefinition))
                 sample += batch.count
-                let answers = await ask(prompt, about: definition, samples: batch)
-                if answers.isEmpty { return outcome }   // the model could not be reached: the loop will say so
-                for answer in answers {
-                    outcome.answers += 1
-                    outcome.usage = outcome.usage + answer.usage
-                    outcome.modelSeconds += answer.seconds
-                    var record = JournalEntry.Repair(path: answer.fix?.path, line: answer.fix?.line,
-                                                     replacement: answer.fix?.replacement.joined(separator: "\n"),
-                                                     diagnosis: answer.fix?.diagnosis, promptTokens: answer.usage.promptTokens,
-                                                     completionTokens: answer.usage.completionTokens, wallS: answer.seconds)
-                    guard let fix = answer.fix else {
-                        record.reason = "no usable line change in the answer"
-                        report(record, step: outcome.answers)
-                        continue
-                    }
-                    guard tried.insert(fix.change).inserted else {
-                        record.reason = "the same change as an earlier answer"
-                        report(record, step: outcome.answers)
-                        continue
-                    }
-                    guard !Task.isCancelled, let patch = await patch(for: fix) else {
-                        record.reason = "changes nothing"
-                        report(record, step: outcome.answers)
-                        continue
-                    }
-                    outcome.tested += 1
-                    let verifying = Date()
-                    let judgement = await verifier.verify(patch: patch)
-                    outcome.verificationSeconds += Date().timeIntervalSince(verifying)
-                    record.verified = judgement.verification.verified
-                    record.reason = judgement.verification.reason
-                    report(record, step: outcome.answers)
-                    if judgement.verification.verified {
-                        outcome.verified = (patch, judgement)
-                        return outcome
-                    }
+                let subject = subjects[index]
+                let prompt = RepairPrompt.user(failure: failure, definition: subject.definition, signatures: subject.signatures,
+                                               tried: subject.tried.suffix(Self.triedShown))
+                let format = RepairPrompt.responseFormat(subject.definition, excluding: subject.droppedLines)
+                let questions = batch.map {
+                    Question(sample: $0, prompt: prompt, format: format, temperature: Self.temperature(sample: $0, repeats: subject.repeats))
                 }
+                if await askAndTest(questions, about: &subjects[index], progress: &progress) { return progress.outcome }
             }
         }
-        return outcome
+        // 2. The repair chooses the line, the model says how it should read.
+        for index in subjects.indices {
+            let lines = subjects[index].searchOrder().prefix(Self.searchedLinesPerDefinition)
+            for start in stride(from: lines.startIndex, to: lines.endIndex, by: max(1, parallel)) {
+                guard !outOfTime, !Task.isCancelled else { return progress.outcome }
+                let subject = subjects[index]
+                let questions = lines[start..<min(start + max(1, parallel), lines.endIndex)].map { line in
+                    Question(sample: line, prompt: RepairPrompt.user(failure: failure, definition: subject.definition,
+                                                                      signatures: subject.signatures, line: line),
+                             format: RepairPrompt.responseFormat(subject.definition, only: line), temperature: 0, line: line)
+                }
+                if await askAndTest(questions, about: &subjects[index], progress: &progress) { return progress.outcome }
+            }
+        }
+        return progress.outcome
     }
 
     private var outOfTime: Bool { stopAt.map { Date().timeIntervalSinceReferenceDate >= $0 } ?? false }
 
-    struct Answer: Sendable {
-        var fix: LineFix?
-        var usage: Usage
-        var seconds: Double
-    }
-
-    /// One answer per sample index, asked at once; empty when the model failed to answer.
-    private func ask(_ prompt: String, about definition: FocusSnippet.Shown, samples: [Int]) async -> [Answer] {
-        let format = RepairPrompt.responseFormat(definition)
-        let results = await withTaskGroup(of: (Int, Answer?).self) { group in
-            for sample in samples {
-                group.addTask {
-                    var request = ChatRequest(messages: [.system(RepairPrompt.system), .user(prompt)])
-                    request.model = modelName
-                    request.responseFormat = format
-                    request.maxTokens = Self.maxAnswerTokens
-                    request.temperature = sample == 0 ? 0 : Self.sampledTemperature
-                    request.seed = sample
-                    request.stream = true
-                    let asked = Date()
-                    guard let response = try? await model.complete(request, onDelta: { _ in }) else { return (sample, nil) }
-                    let fix = LineFix.decode(response.message.content ?? "", definition: definition)
-                    return (sample, Answer(fix: fix, usage: response.usage, seconds: Date().timeIntervalSince(asked)))
+    /// The definitions as the repair shows them, each file read once, off the cooperative pool.
+    private func subjects(for definitions: [FocusSnippet.Shown]) async -> [RepairSubject] {
+        let directory = base.directory
+        return await runBlocking {
+            definitions.filter { !RepairPrompt.choices($0).isEmpty }.map { found in
+                guard let text = try? String(contentsOfFile: directory + "/" + found.path, encoding: .utf8) else {
+                    return RepairSubject(definition: found, signatures: [])
                 }
+                let view = RepairSubject.view(of: found, text: text)
+                return RepairSubject(definition: view, signatures: CalledSignatures.lines(for: view, in: text))
             }
-            var all: [(Int, Answer?)] = []
-            for await result in group { all.append(result) }
-            return all.sorted { $0.0 < $1.0 }
         }
-        return results.compactMap(\.1)
     }
 
-    /// The patch that makes `fix` in the base: written in a fork, diffed, the fork removed.
-    private func patch(for fix: LineFix) async -> String? {
-        guard let fork = try? await base.fork() else { return nil }
-        let file = fork.directory + "/" + fix.path
-        let written: Bool = await runBlocking {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8), let changed = fix.applied(to: text) else { return false }
-            return (try? changed.write(toFile: file, atomically: true, encoding: .utf8)) != nil
+    /// Asks `questions` at once and tests each distinct answer; true when one was verified (it is in
+    /// `progress.outcome`) or the model could not be reached (the loop will say so).
+    private func askAndTest(_ questions: [Question], about subject: inout RepairSubject, progress: inout Progress) async -> Bool {
+        let answers = await ask(questions, about: subject.definition)
+        if answers.isEmpty { return true }
+        for answer in answers {
+            progress.outcome.answers += 1
+            progress.outcome.usage = progress.outcome.usage + answer.usage
+            progress.outcome.modelSeconds += answer.seconds
+            var record = JournalEntry.Repair(path: answer.fix?.path, line: answer.fix?.line,
+                                             replacement: answer.fix?.replacement.joined(separator: "\n"),
+                                             diagnosis: answer.fix?.diagnosis, promptTokens: answer.usage.promptTokens,
+                                             completionTokens: answer.usage.completionTokens, wallS: answer.seconds)
+            record.lineChosenBy = answer.lineChosenBy
+            guard let fix = answer.fix else {
+                record.reason = "no usable line change in the answer"
+                report(record, step: progress.outcome.answers)
+                continue
+            }
+            guard progress.tested.insert(fix.change).inserted else {
+                record.reason = "the same change as an earlier answer"
+                subject.repeats += 1
+                if progress.fixedNothing.contains(fix.change) { subject.failuresOnLine[fix.line, default: 0] += 1 }
+                report(record, step: progress.outcome.answers)
+                continue
+            }
+            guard !Task.isCancelled, let patch = await patch(for: fix) else {
+                record.reason = "changes nothing"
+                report(record, step: progress.outcome.answers)
+                progress.fixedNothing.insert(fix.change)
+                subject.failuresOnLine[fix.line, default: 0] += 1
+                subject.tried.append(RepairPrompt.Tried(fix: fix, result: "That is the line as it already is."))
+                continue
+            }
+            progress.outcome.tested += 1
+            let verifying = Date()
+            let judgement = await verifier.verify(patch: patch)
+            progress.outcome.verificationSeconds += Date().timeIntervalSince(verifying)
+            record.verified = judgement.verification.verified
+            record.reason = judgement.verification.reason
+            report(record, step: progress.outcome.answers)
+            if judgement.verification.verified {
+                progress.outcome.verified = (patch, judgement)
+                return true
+            }
+            subject.tried.append(RepairPrompt.Tried(fix: fix, result: judgement.verification.reason))
+            if judgement.verification.failToPass.isEmpty {
+                progress.fixedNothing.insert(fix.change)
+                subject.failuresOnLine[fix.line, default: 0] += 1
+            }
         }
-        let patch = written ? try? await fork.diff() : nil
-        await fork.remove()
-        return patch?.isEmpty == false ? patch : nil
-    }
-
-    private func report(_ record: JournalEntry.Repair, step: Int) {
-        journal.record(.repair(record), step: step)
-        let place = record.path.map { "\($0):\(record.line ?? 0)" } ?? "no line"
-        let said = record.verified.map { $0 ? "verified" : "not verified: \(record.reason ?? "")" } ?? (record.reason ?? "")
-        onEvent(AgentEvent(kind: .repair, step: step, maxSteps: maxSteps,
-                           summary: "focused repair answer \(step): \(place) → \(said)",
-                           promptTokens: record.promptTokens, completionTokens: record.completionTokens,
-                           elapsedS: Date().timeIntervalSince(started)))
+        return false
     }
 }

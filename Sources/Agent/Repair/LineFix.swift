@@ -25,6 +25,15 @@ struct LineFix: Hashable, Sendable {
         guard !lines.isEmpty else { return nil }
         lines[0] = withoutCopiedNumber(lines[0], number: number)
         if lines.count == 1 { lines[0] = withoutBackticks(lines[0]) }
+        let original = definition.sourceRows.first { $0.number == number }?.text ?? ""
+        if definition.path.hasSuffix(".py"), commentStart(original) == nil {
+            lines = lines.compactMap { line in
+                guard let start = commentStart(line) else { return line }
+                let code = String(line[..<start]).trimmingSuffix(\.isWhitespace)
+                return code.trimmingCharacters(in: .whitespaces).isEmpty ? nil : code
+            }
+            guard !lines.isEmpty else { return nil }
+        }
         return LineFix(path: definition.path, line: number, replacement: lines,
                        diagnosis: json["diagnosis"]?.stringValue ?? "")
     }
@@ -59,6 +68,27 @@ struct LineFix: Hashable, Sendable {
         let rest = trimmed.dropFirst(digits.count)
         guard rest.hasPrefix(": ") || rest.hasPrefix("| ") || rest.hasPrefix("|") else { return line }
         return String(rest.dropFirst(rest.hasPrefix("|") && !rest.hasPrefix("| ") ? 1 : 2))
+    }
+
+    /// Where a Python line's `#` comment starts, outside string literals; nil when it has none.
+    /// The model annotates its change (`return word  # Corrected to …`): in a user's patch that is
+    /// noise, and two answers differing only in it are one change.
+    static func commentStart(_ line: String) -> String.Index? {
+        var quote: Character?
+        var escaped = false
+        for index in line.indices {
+            let character = line[index]
+            if escaped { escaped = false; continue }
+            if character == "\\" { escaped = true; continue }
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            } else if character == "#" {
+                return index
+            }
+        }
+        return nil
     }
 
     /// `` `x = 1` `` → `x = 1`: a one-line answer wrapped in backticks.

@@ -14,6 +14,8 @@ enum FocusSnippet {
         struct Row: Sendable, Equatable {
             var number: Int?
             var text: String
+            /// A docstring line shown unfolded: in the number column's place, not a line to choose.
+            var isDocstring = false
         }
         var path: String
         var totalLines: Int
@@ -28,7 +30,11 @@ enum FocusSnippet {
             let width = max(5, String(numbers.last ?? 1).count)
             var out = ["\(path) lines \(numbers.first ?? 1)-\(numbers.last ?? 1) of \(totalLines):"]
             for row in rows {
-                out.append(row.number.map { TextFile.numbered(row.text, number: $0, width: width) } ?? row.text)
+                if row.isDocstring {
+                    out.append(String(repeating: " ", count: width) + "| " + row.text)
+                } else {
+                    out.append(row.number.map { TextFile.numbered(row.text, number: $0, width: width) } ?? row.text)
+                }
             }
             return out.joined(separator: "\n")
         }
@@ -40,8 +46,18 @@ enum FocusSnippet {
         definition(around: line, of: text, path: path)?.rendered
     }
 
+    /// How much of a definition is shown. The orientation's default folds a long docstring and cuts
+    /// at `FocusSnippet.maxLines`; the focused repair shows more (see `FocusedRepair.repairView`).
+    struct Presentation: Sendable {
+        /// The docstring's lines shown (unnumbered) instead of one fold line.
+        var unfoldingDocstring = false
+        /// Comment-only lines left out, so a cut keeps more code.
+        var droppingComments = false
+        var maxLines = FocusSnippet.maxLines
+    }
+
     /// The rows `enclosingDefinition` renders.
-    static func definition(around line: Int, of text: String, path: String) -> Shown? {
+    static func definition(around line: Int, of text: String, path: String, presentation: Presentation = Presentation()) -> Shown? {
         let lines = TextFile.lines(text)
         guard line >= 1, line <= lines.count else { return nil }
         let range = definitionRange(of: line - 1, in: lines)
@@ -49,14 +65,22 @@ enum FocusSnippet {
         let docstring = docstringRange(after: range.lowerBound, in: lines, within: range)
         var index = range.lowerBound
         while index <= range.upperBound {
+            if let docstring, index == docstring.lowerBound, presentation.unfoldingDocstring {
+                shown += docstring.map { Shown.Row(number: nil, text: String(lines[$0].prefix(200)), isDocstring: true) }
+                index = docstring.upperBound + 1
+                continue
+            }
             if let docstring, index == docstring.lowerBound {
                 shown.append(Shown.Row(number: nil, text: "  … docstring, lines \(docstring.lowerBound + 1)-\(docstring.upperBound + 1), not shown …"))
                 index = docstring.upperBound + 1
                 continue
             }
-            shown.append(Shown.Row(number: index + 1, text: String(lines[index].prefix(200))))
+            if !presentation.droppingComments || !isComment(lines[index]) {
+                shown.append(Shown.Row(number: index + 1, text: String(lines[index].prefix(200))))
+            }
             index += 1
         }
+        let maxLines = presentation.maxLines
         if shown.count > maxLines {
             let anchor = shown.firstIndex { ($0.number ?? 0) >= line } ?? 0
             let first = max(0, min(anchor - maxLines / 2, shown.count - maxLines))
@@ -134,6 +158,12 @@ enum FocusSnippet {
         while end <= range.upperBound, !lines[end].contains(marker) { end += 1 }
         guard end <= range.upperBound, end - current >= 2 else { return nil }
         return current...end
+    }
+
+    /// A line with nothing but a comment (`#` or `//`).
+    static func isComment(_ line: Substring) -> Bool {
+        let code = line.drop { $0 == " " || $0 == "\t" }
+        return code.hasPrefix("#") || code.hasPrefix("//")
     }
 
     static func indentation(_ line: Substring) -> Int {

@@ -1,0 +1,81 @@
+import Foundation
+
+/// One definition the focused repair asks about, and what it has learned about it so far: the
+/// changes tested and what the tests said, the lines the model keeps choosing in vain, and how
+/// often it repeated itself.
+struct RepairSubject: Sendable {
+    var definition: FocusSnippet.Shown
+    /// Signatures of what the definition calls from its own file (`CalledSignatures`).
+    var signatures: [String]
+    var tried: [RepairPrompt.Tried] = []
+    /// Per line: answers about it after which no failing test passed.
+    var failuresOnLine: [Int: Int] = [:]
+    /// Answers that repeated an earlier change.
+    var repeats = 0
+
+    /// A line leaves the choices once this many answers about it made no failing test pass — a
+    /// change tested, the line copied unchanged, or such a change repeated: the model otherwise keeps
+    /// rewriting the line the error is raised on (pathspec: 6 of 6 answers on the `raise` line).
+    static let failuresBeforeLineIsDropped = 2
+    /// A definition with at most this many lines of code is shown with its docstring: a one-line
+    /// function's behaviour (toolz's `random_sample` takes an int seed) is written only there.
+    static let shortDefinitionLines = 6
+    /// The most lines a repair prompt shows of one definition (comments left out): webcolors'
+    /// 139-line, half-comment function has its bug in the last line, which the orientation's
+    /// 50-line cut leaves out.
+    static let maxLines = 80
+
+    /// Lines the model may no longer choose (all of them offered again should none be left).
+    var droppedLines: Set<Int> {
+        let dropped = Set(failuresOnLine.filter { $0.value >= Self.failuresBeforeLineIsDropped }.keys)
+        return RepairPrompt.choices(definition, excluding: dropped).isEmpty ? [] : dropped
+    }
+
+    /// Lines some tested answer already changed.
+    var triedLines: Set<Int> { Set(tried.map(\.fix.line)) }
+
+    /// The lines the search asks about in turn, most suspect first: those that return or yield a
+    /// value (a wrong result is most often computed there), then conditions and comparisons, then
+    /// the rest; lines no one-line fix lives on (`else:`, `try:`, a lone bracket, a decorator) and
+    /// lines already tried are left out. Source order within a rank.
+    func searchOrder() -> [Int] {
+        let done = triedLines
+        let ranked = definition.sourceRows.compactMap { row -> (rank: Int, number: Int)? in
+            guard !done.contains(row.number), let rank = Self.suspicion(of: row.text) else { return nil }
+            return (rank, row.number)
+        }
+        return ranked.enumerated()
+            .sorted { a, b in a.element.rank != b.element.rank ? a.element.rank > b.element.rank : a.offset < b.offset }
+            .map(\.element.number)
+    }
+
+    /// 3: returns a value; 2: a condition or comparison; 1: other code; nil: nothing to fix there.
+    static func suspicion(of line: String) -> Int? {
+        let code = line.trimmingCharacters(in: .whitespaces)
+        let bare: Set<String> = ["else:", "try:", "finally:", "pass", "break", "continue", "return", "}", "{", "} else {"]
+        guard code.contains(where: { $0.isLetter || $0.isNumber }), !bare.contains(code), !code.hasPrefix("@") else { return nil }
+        if code.hasPrefix("return ") || code.hasPrefix("yield ") { return 3 }
+        let conditions = ["if ", "elif ", "while ", "assert ", "} else if "]
+        let operators = [" and ", " or ", "not ", "==", "!=", "<", ">", " in ", " is "]
+        if conditions.contains(where: code.hasPrefix) || operators.contains(where: code.contains) { return 2 }
+        return 1
+    }
+
+    /// How the repair shows a definition localization found: comment-only lines left out (a
+    /// one-line bug is never in a comment, and the cut keeps more code), up to `maxLines`, and a
+    /// short definition with its docstring when all its code still fits.
+    static func view(of found: FocusSnippet.Shown, text: String) -> FocusSnippet.Shown {
+        let rows = found.sourceRows
+        guard !rows.isEmpty else { return found }
+        let anchor = rows[rows.count / 2].number
+        var presentation = FocusSnippet.Presentation(droppingComments: true, maxLines: maxLines)
+        guard let code = FocusSnippet.definition(around: anchor, of: text, path: found.path, presentation: presentation) else { return found }
+        presentation.unfoldingDocstring = true
+        if code.sourceRows.count <= shortDefinitionLines,
+           let unfolded = FocusSnippet.definition(around: anchor, of: text, path: found.path, presentation: presentation),
+           unfolded.sourceRows.map(\.number) == code.sourceRows.map(\.number) {
+            return unfolded
+        }
+        return code
+    }
+}
