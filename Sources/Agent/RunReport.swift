@@ -28,6 +28,8 @@ public struct RunReport: Sendable, Codable, Equatable {
         public var failToPass: [String] = []
         /// Target tests that do not pass with the patch (unnamed: tests that failed before and still fail).
         public var stillFailing: [String] = []
+        /// Unnamed targets that failed before and did not run with the patch (skipped).
+        public var skippedNow: [String] = []
         /// Tests that passed before and fail with the patch.
         public var passToPassBroken: [String] = []
         /// Test files the patch changes; they are restored to the base for the judging run.
@@ -42,6 +44,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         public mutating func record(_ verification: Verification) {
             failToPass = verification.failToPass
             stillFailing = verification.stillFailing
+            skippedNow = verification.skippedNow
             passToPassBroken = verification.passToPassBroken
             testFilesTouched = verification.testFilesTouched
             self.verification = verification.method
@@ -49,7 +52,8 @@ public struct RunReport: Sendable, Codable, Equatable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case before, after, failToPass = "fail_to_pass", stillFailing = "still_failing", passToPassBroken = "pass_to_pass_broken"
+            case before, after, failToPass = "fail_to_pass", stillFailing = "still_failing", skippedNow = "skipped_now"
+            case passToPassBroken = "pass_to_pass_broken"
             case testFilesTouched = "test_files_touched", verification, verificationReason = "verification_reason"
         }
 
@@ -60,6 +64,7 @@ public struct RunReport: Sendable, Codable, Equatable {
             after = try c.decodeIfPresent(TestRun.self, forKey: .after)
             failToPass = try c.decodeIfPresent([String].self, forKey: .failToPass) ?? []
             stillFailing = try c.decodeIfPresent([String].self, forKey: .stillFailing) ?? []
+            skippedNow = try c.decodeIfPresent([String].self, forKey: .skippedNow) ?? []
             passToPassBroken = try c.decodeIfPresent([String].self, forKey: .passToPassBroken) ?? []
             testFilesTouched = try c.decodeIfPresent([String].self, forKey: .testFilesTouched) ?? []
             verification = try c.decodeIfPresent(VerificationMethod.self, forKey: .verification)

@@ -9,9 +9,9 @@ import Testing
         TestOutcomes(runner: "pytest", passed: passed, failed: failed, exitCode: exit ?? (failed.isEmpty ? 0 : 1))
     }
     func judge(_ before: TestOutcomes, _ after: TestOutcomes?, named: [String] = [], touched: [String] = [], onlyTests: Bool = false,
-               unrelated: Set<String> = []) -> Verification {
+               unrelated: Set<String> = [], addsSkip: Bool = false) -> Verification {
         VerificationRules.judge(before: before, after: after, named: named, testFilesTouched: touched, onlyTestsChanged: onlyTests,
-                                unrelated: unrelated)
+                                unrelated: unrelated, codeAddsSkip: addsSkip)
     }
 
     @Test func aTestThatFailedBeforeAndPassesNowVerifies() {
@@ -45,6 +45,33 @@ import Testing
         #expect(judge(before, run(passed: ["t::a", "t::bug1"], failed: ["t::bug2", "t::needs_printer"]), named: ["t::bug1"]).verified)
         let whole = judge(before, run(passed: ["t::a", "t::bug1", "t::bug2"], failed: ["t::needs_printer"]), unrelated: ["t::needs_printer"])
         #expect(whole.verified)
+    }
+
+    /// pathspec on the real-code benchmark: the bug made 53 tests fail; fixed, 7 pass and 46 are
+    /// skipped again (an optional module is missing). Skipped tests neither show nor block the fix;
+    /// named ones must pass; a patch whose code adds a skip gets no such allowance.
+    @Test func testsThatFailedBeforeAndAreSkippedNowDoNotBlock() {
+        let before = run(passed: ["t::a"], failed: ["t::bug", "t::hs1", "t::hs2"])
+        let after = run(passed: ["t::a", "t::bug"], failed: [])
+        let v = judge(before, after)
+        #expect(v.verified, "\(v.reason)")
+        #expect(v.failToPass == ["t::bug"] && v.stillFailing.isEmpty && v.skippedNow == ["t::hs1", "t::hs2"])
+        #expect(v.reason.contains("2 that failed before are skipped now"), "\(v.reason)")
+
+        let skipping = judge(before, after, addsSkip: true)
+        #expect(!skipping.verified && skipping.stillFailing == ["t::hs1", "t::hs2"] && skipping.skippedNow.isEmpty)
+        let named = judge(before, after, named: ["t::bug", "t::hs1"])
+        #expect(!named.verified && named.stillFailing == ["t::hs1"])
+        // All skipped, none passing: nothing shows the fix.
+        #expect(!judge(before, run(passed: ["t::a"], failed: [])).verified)
+    }
+
+    @Test func aPatchThatAddsASkipIsRecognised() {
+        let skip = PatchSection(path: "m.py", text: "diff --git a/m.py b/m.py\n--- a/m.py\n+++ b/m.py\n@@ -1 +1 @@\n-x = 1\n+pytest.skip('later')\n")
+        let plain = PatchSection(path: "m.py", text: "diff --git a/m.py b/m.py\n--- a/m.py\n+++ b/m.py\n@@ -1 +1 @@\n-skip = 1\n+skip_count = 2\n")
+        #expect(skip.addsSkip)
+        #expect(plain.addsSkip, "any added line that mentions a skip counts: the rule errs towards blocking")
+        #expect(!PatchSection(path: "m.py", text: "@@ -1 +1 @@\n-skip = 1\n+x = 2\n").addsSkip, "a removed line does not")
     }
 
     @Test func breakingATestThatPassedBeforeIsUnverified() {

@@ -31,4 +31,10 @@ public struct PatchSection: Sendable, Equatable {
     }
 
     public static func join(_ sections: [PatchSection]) -> String { sections.map(\.text).joined() }
+
+    /// Whether an added line mentions skipping (`pytest.skip`, `unittest.SkipTest`, `t.Skip()`,
+    /// `@skipIf` …): code that could turn a failing test into a skipped one.
+    public var addsSkip: Bool {
+        text.split(separator: "\n").contains { $0.hasPrefix("+") && !$0.hasPrefix("+++") && $0.lowercased().contains("skip") }
+    }
 }

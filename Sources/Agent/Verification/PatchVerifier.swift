@@ -55,7 +55,8 @@ struct PatchVerifier: Sendable {
         let touched = tests.map(\.path)
         let judge = { (after: TestOutcomes?) in
             VerificationRules.judge(before: baseline.outcomes, after: after, named: named, testFilesTouched: touched,
-                                    onlyTestsChanged: code.isEmpty, unrelated: baseline.unrelated)
+                                    onlyTestsChanged: code.isEmpty, unrelated: baseline.unrelated,
+                                    codeAddsSkip: code.contains(where: \.addsSkip))
         }
         if code.isEmpty { return Judgement(verification: judge(nil), run: nil) }
 

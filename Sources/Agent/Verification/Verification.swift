@@ -15,6 +15,10 @@ public struct Verification: Sendable, Equatable {
     public var failToPass: [String] = []
     /// Target tests that still do not pass (with no targets named: tests that failed before and still fail).
     public var stillFailing: [String] = []
+    /// With no targets named: tests that failed before and did not run now (skipped, as pathspec's
+    /// tests are when an optional module is missing and the bug no longer fails them first). They
+    /// neither show the fix nor block it.
+    public var skippedNow: [String] = []
     /// Tests that passed before the change and fail after it.
     public var passToPassBroken: [String] = []
     /// Test files the patch changed; they were restored to the base for the judging run.

@@ -6,14 +6,16 @@
 ///   that failed before — must pass now (all named ones; when none were named, at least one, and
 ///   every one still failing must be `unrelated`: it exercises none of the project's code, like a
 ///   test that needs a printer — `UnrelatedFailures`), and no test that passed before may fail now.
-///   Tests still failing are listed.
+///   Tests still failing are listed. With no targets named, one that failed before and did not run
+///   now (skipped) neither shows the fix nor blocks it — unless the patch's code adds a skip.
 /// - Otherwise the exit code: the command must exit 0 now, and must have failed before unless the
 ///   user named the tests (else nothing shows the fix).
 public enum VerificationRules {
     /// `after` is nil when the judging run was not needed (a test-only patch).
     /// `unrelated`: tests that failed before and exercise none of the project's code (`UnrelatedFailures`).
+    /// `codeAddsSkip`: the patch's code adds a line that skips tests (`PatchSection.addsSkip`).
     public static func judge(before: TestOutcomes, after: TestOutcomes?, named: [String], testFilesTouched: [String],
-                             onlyTestsChanged: Bool, unrelated: Set<String> = []) -> Verification {
+                             onlyTestsChanged: Bool, unrelated: Set<String> = [], codeAddsSkip: Bool = false) -> Verification {
         let readable = before.isReadable && (after?.isReadable ?? false) && before.runner == after?.runner
         let method: VerificationMethod = readable ? .tests : .exitCode
         if onlyTestsChanged {
@@ -25,13 +27,14 @@ public enum VerificationRules {
         guard let after else {
             return Verification(verified: false, method: .exitCode, reason: "The tests could not be run on the patched copy.")
         }
-        var v = readable ? byTests(before: before, after: after, named: named, unrelated: unrelated)
+        var v = readable ? byTests(before: before, after: after, named: named, unrelated: unrelated, codeAddsSkip: codeAddsSkip)
                          : byExitCode(before: before, after: after, named: named)
         v.testFilesTouched = testFilesTouched
         return v
     }
 
-    static func byTests(before: TestOutcomes, after: TestOutcomes, named: [String], unrelated: Set<String> = []) -> Verification {
+    static func byTests(before: TestOutcomes, after: TestOutcomes, named: [String], unrelated: Set<String> = [],
+                        codeAddsSkip: Bool = false) -> Verification {
         let targets = named.isEmpty ? before.failed.sorted() : named
         if targets.isEmpty {
             return Verification(verified: false, method: .tests, reason: "No test failed before the change, so no test shows the fix; "
@@ -39,7 +42,11 @@ public enum VerificationRules {
         }
         var v = Verification(verified: false, method: .tests, reason: "")
         v.failToPass = targets.filter { after.passes($0) }
-        v.stillFailing = targets.filter { !after.passes($0) }
+        // Absent from a completed run that lists passing tests: skipped now. A patch that adds a skip
+        // could hide a failure that way, so then they count as still failing.
+        let skipped = named.isEmpty && !codeAddsSkip && after.listsPassing && after.completed
+        v.skippedNow = skipped ? targets.filter { !after.passes($0) && !after.fails($0) } : []
+        v.stillFailing = targets.filter { !after.passes($0) && !v.skippedNow.contains($0) }
         v.passToPassBroken = broken(before: before, after: after, targets: targets)
 
         // Unnamed: a still-failing test that calls the project's code means the bug is not all fixed.
@@ -58,8 +65,10 @@ public enum VerificationRules {
                 + "for reasons unrelated to the issue, name the tests that show the fix (--fail-to-pass, failToPass in fixpoint.toml)."
         } else {
             v.reason = "\(v.failToPass.count) test\(plural(v.failToPass.count)) that failed before pass\(v.failToPass.count == 1 ? "es" : "") now and no test that passed before fails"
-                + (v.stillFailing.isEmpty ? "." : "; \(v.stillFailing.count) that failed before still fail\(v.stillFailing.count == 1 ? "s" : "") "
-                    + (named.isEmpty ? "and call\(v.stillFailing.count == 1 ? "s" : "") none of the project's code (listed)." : "(listed)."))
+                + (v.stillFailing.isEmpty ? "" : "; \(v.stillFailing.count) that failed before still fail\(v.stillFailing.count == 1 ? "s" : "") "
+                    + (named.isEmpty ? "and call\(v.stillFailing.count == 1 ? "s" : "") none of the project's code (listed)" : "(listed)"))
+                + (v.skippedNow.isEmpty ? "" : "; \(v.skippedNow.count) that failed before \(v.skippedNow.count == 1 ? "is" : "are") skipped now (listed)")
+                + "."
         }
         return v
     }
