@@ -44,8 +44,10 @@ struct FocusedRepair {
     let stopAt: Double?
 
     static let definitionsTried = 3
-    /// Lines the search names per definition at most (a run without a time limit ends too).
+    /// Lines the search names per definition in one pass, and its passes (the first greedy, the
+    /// rest sampled) at most: a run without a time limit ends too.
     static let searchedLinesPerDefinition = 16
+    static let searchPasses = 3
     static let sampledTemperature = 0.8
     /// Each answer that repeats an earlier change raises the next samples' temperature by this much,
     /// up to `hottest`: at 0.8 the 1.5B model repeated one change in 4 of 5 answers even when told
@@ -90,18 +92,23 @@ struct FocusedRepair {
                 if await askAndTest(questions, about: &subjects[index], progress: &progress) { return progress.outcome }
             }
         }
-        // 2. The repair chooses the line, the model says how it should read.
-        for index in subjects.indices {
-            let lines = subjects[index].searchOrder().prefix(Self.searchedLinesPerDefinition)
-            for start in stride(from: lines.startIndex, to: lines.endIndex, by: max(1, parallel)) {
-                guard !outOfTime, !Task.isCancelled else { return progress.outcome }
-                let subject = subjects[index]
-                let questions = lines[start..<min(start + max(1, parallel), lines.endIndex)].map { line in
-                    Question(sample: line, prompt: RepairPrompt.user(failure: failure, definition: subject.definition,
-                                                                      signatures: subject.signatures, line: line),
-                             format: RepairPrompt.responseFormat(subject.definition, only: line), temperature: 0, line: line)
+        // 2. The repair chooses the line, the model says how it should read: greedy first, then
+        // sampled passes while there is time.
+        for pass in 0..<Self.searchPasses {
+            for index in subjects.indices {
+                let lines = subjects[index].searchOrder().prefix(Self.searchedLinesPerDefinition)
+                for start in stride(from: lines.startIndex, to: lines.endIndex, by: max(1, parallel)) {
+                    guard !outOfTime, !Task.isCancelled else { return progress.outcome }
+                    let subject = subjects[index]
+                    let questions = lines[start..<min(start + max(1, parallel), lines.endIndex)].map { line in
+                        Question(sample: pass * 10_000 + line,
+                                 prompt: RepairPrompt.user(failure: failure, definition: subject.definition, signatures: subject.signatures,
+                                                           line: line, tried: subject.tried.filter { $0.fix.line == line }.suffix(Self.triedShown)),
+                                 format: RepairPrompt.responseFormat(subject.definition, only: line),
+                                 temperature: pass == 0 ? 0 : Self.sampledTemperature, line: line)
+                    }
+                    if await askAndTest(questions, about: &subjects[index], progress: &progress) { return progress.outcome }
                 }
-                if await askAndTest(questions, about: &subjects[index], progress: &progress) { return progress.outcome }
             }
         }
         return progress.outcome

@@ -46,10 +46,10 @@ enum RepairPrompt {
     }
 
     /// The search's question: the same failure and code, with the line named (the schema allows
-    /// only it), asking how it should read.
-    static func user(failure: String, definition: FocusSnippet.Shown, signatures: [String] = [], line: Int) -> String {
+    /// only it), asking how it should read; `tried`: the changes to that line already tested.
+    static func user(failure: String, definition: FocusSnippet.Shown, signatures: [String] = [], line: Int, tried: [Tried] = []) -> String {
         let code = definition.sourceRows.first { $0.number == line }?.text.trimmingCharacters(in: .whitespaces) ?? ""
-        return user(failure: failure, definition: definition, signatures: signatures)
+        return user(failure: failure, definition: definition, signatures: signatures, tried: tried)
             + "\n\nThe bug is on line \(line): `\(code)`. Give that line corrected."
     }
 

@@ -34,15 +34,16 @@ struct RepairSubject: Sendable {
     /// Lines some tested answer already changed.
     var triedLines: Set<Int> { Set(tried.map(\.fix.line)) }
 
-    /// The lines the search asks about in turn, most suspect first: those that return or yield a
-    /// value (a wrong result is most often computed there), then conditions and comparisons, then
-    /// the rest; lines no one-line fix lives on (`else:`, `try:`, a lone bracket, a decorator) and
-    /// lines already tried are left out. Source order within a rank.
+    /// The lines the search asks about in turn, most suspect first: lines no answer changed yet
+    /// before those some did (boltons: the right line, first answered with no change at all); within
+    /// each, those that return or yield a value (a wrong result is most often computed there), then
+    /// conditions and comparisons, then the rest; source order within a rank. Lines no one-line fix
+    /// lives on (`else:`, `try:`, a lone bracket, a decorator) are left out.
     func searchOrder() -> [Int] {
         let done = triedLines
         let ranked = definition.sourceRows.compactMap { row -> (rank: Int, number: Int)? in
-            guard !done.contains(row.number), let rank = Self.suspicion(of: row.text) else { return nil }
-            return (rank, row.number)
+            guard let rank = Self.suspicion(of: row.text) else { return nil }
+            return (rank - (done.contains(row.number) ? 10 : 0), row.number)
         }
         return ranked.enumerated()
             .sorted { a, b in a.element.rank != b.element.rank ? a.element.rank > b.element.rank : a.offset < b.offset }
