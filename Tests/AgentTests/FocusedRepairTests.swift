@@ -163,6 +163,14 @@ import Testing
         return request
     }
 
+    /// A model that gives `answers` to the repair's requests in turn, then submits.
+    static func answering(_ answers: [String]) -> ScriptedModel {
+        ScriptedModel { call, request in
+            guard isRepairRequest(request), call < answers.count else { return ScriptedModel.call("submit", ["summary": "x"]) }
+            return ScriptedModel.text(answers[call])
+        }
+    }
+
     static func isRepairRequest(_ request: ChatRequest) -> Bool {
         request.responseFormat?["json_schema"]?["name"]?.stringValue == "line_fix"
     }
@@ -178,10 +186,7 @@ import Testing
             Self.answer(line: "2: total = a", replacement: "total = a + 1", diagnosis: "other words, the same change"),
             Self.answer(line: "3: return total - b", replacement: "return total + b"),
         ]
-        let model = ScriptedModel { call, request in
-            guard Self.isRepairRequest(request), call < answers.count else { return ScriptedModel.call("submit", ["summary": "x"]) }
-            return ScriptedModel.text(answers[call])
-        }
+        let model = Self.answering(answers)
         let journal = FileManager.default.temporaryDirectory.appendingPathComponent("repair-\(UUID().uuidString).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: journal) }
         let outcome = await Fixer.run(Self.request(repo, samples: 3), model: .embedded(), options: options(model, trajectory: journal))
@@ -219,10 +224,7 @@ import Testing
             Self.answer(line: "2: total = a", replacement: "total = 0"),
             Self.answer(line: "3: return total - b", replacement: "return total + b"),
         ]
-        let model = ScriptedModel { call, request in
-            guard Self.isRepairRequest(request), call < answers.count else { return ScriptedModel.call("submit", ["summary": "x"]) }
-            return ScriptedModel.text(answers[call])
-        }
+        let model = Self.answering(answers)
         let outcome = await Fixer.run(Self.request(repo, samples: 3), model: .embedded(), options: options(model))
         #expect(outcome.report.endReason == .repaired)
         let prompts = model.requests.map { $0.messages.last?.content ?? "" }
@@ -244,10 +246,7 @@ import Testing
             Self.answer(line: "2: total = a", replacement: "total = a"),
             Self.answer(line: "3: return total - b", replacement: "return total + b"),
         ]
-        let model = ScriptedModel { call, request in
-            guard Self.isRepairRequest(request), call < answers.count else { return ScriptedModel.call("submit", ["summary": "x"]) }
-            return ScriptedModel.text(answers[call])
-        }
+        let model = Self.answering(answers)
         let outcome = await Fixer.run(Self.request(repo, samples: 3), model: .embedded(), options: options(model))
         #expect(outcome.report.endReason == .repaired)
         #expect(outcome.report.repair?.tested == 1)
@@ -417,10 +416,7 @@ import Testing
             Self.answer(line: "3: return total - b", replacement: "return total + b if a > 0 else total - b"),
             Self.answer(line: "3: return total - b", replacement: "return total + b"),
         ]
-        let model = ScriptedModel { call, request in
-            guard Self.isRepairRequest(request), call < answers.count else { return ScriptedModel.call("submit", ["summary": "x"]) }
-            return ScriptedModel.text(answers[call])
-        }
+        let model = Self.answering(answers)
         let outcome = await Fixer.run(Self.request(repo, samples: 2), model: .embedded(), options: options(model))
         #expect(outcome.report.status == .verified)
         #expect(outcome.report.patch.contains("+    return total + b\n"))
