@@ -51,6 +51,7 @@ public enum SARIFReport {
             "status": .string(report.status.rawValue), "end_reason": .string(report.endReason.rawValue),
             "fail_to_pass": .array(report.tests.failToPass.map(JSON.string)),
             "still_failing": .array(report.tests.stillFailing.map(JSON.string)),
+            "skipped_now": .array(report.tests.skippedNow.map(JSON.string)),
             "pass_to_pass_broken": .array(report.tests.passToPassBroken.map(JSON.string)),
             "test_files_touched": .array(report.tests.testFilesTouched.map(JSON.string)),
         ]

@@ -63,6 +63,7 @@ import Testing
         #expect(result?["message"]?["text"] == "add() subtracts\nIt should add.")
         #expect(result?["kind"] == "pass")
         #expect(result?["properties"]?["status"] == "verified" && result?["properties"]?["verification"] == "tests")
+        #expect(result?["properties"]?["skipped_now"] == [] && result?["properties"]?["still_failing"] == [])
         let change = result?["fixes"]?[0]?["artifactChanges"]?[0]
         #expect(change?["artifactLocation"]?["uri"] == "calc.py")
         let fixed = Self.apply(change?["replacements"]?.arrayValue ?? [], to: before)
