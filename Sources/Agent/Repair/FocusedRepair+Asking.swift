@@ -5,8 +5,8 @@ import ModelClient
 
 /// The focused repair's requests to the model, the patch an answer makes, and what it reports.
 extension FocusedRepair {
-    /// One request: its sample index (the seed; the named line when the repair chose it), prompt,
-    /// response schema and temperature.
+    /// One request: its seed (the sample's index; for the search, pass × 10,000 + the named line),
+    /// prompt, response schema and temperature.
     struct Question: Sendable {
         var sample: Int
         var prompt: String
