@@ -41,13 +41,13 @@ struct RepairSubject: Sendable {
     /// lives on (`else:`, `try:`, a lone bracket, a decorator) are left out.
     func searchOrder() -> [Int] {
         let done = triedLines
-        let ranked = definition.sourceRows.compactMap { row -> (rank: Int, number: Int)? in
-            guard let rank = Self.suspicion(of: row.text) else { return nil }
-            return (rank - (done.contains(row.number) ? 10 : 0), row.number)
+        let candidates = definition.sourceRows.compactMap { row -> (tried: Bool, rank: Int, number: Int)? in
+            Self.suspicion(of: row.text).map { (done.contains(row.number), $0, row.number) }
         }
-        return ranked.enumerated()
-            .sorted { a, b in a.element.rank != b.element.rank ? a.element.rank > b.element.rank : a.offset < b.offset }
-            .map(\.element.number)
+        return candidates.sorted { a, b in
+            if a.tried != b.tried { return !a.tried }
+            return a.rank != b.rank ? a.rank > b.rank : a.number < b.number
+        }.map(\.number)
     }
 
     /// 3: returns a value; 2: a condition or comparison; 1: other code; nil: nothing to fix there.

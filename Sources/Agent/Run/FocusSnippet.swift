@@ -47,7 +47,7 @@ enum FocusSnippet {
     }
 
     /// How much of a definition is shown. The orientation's default folds a long docstring and cuts
-    /// at `FocusSnippet.maxLines`; the focused repair shows more (see `FocusedRepair.repairView`).
+    /// at `FocusSnippet.maxLines`; the focused repair shows more (see `RepairSubject.view`).
     struct Presentation: Sendable {
         /// The docstring's lines shown (unnumbered) instead of one fold line.
         var unfoldingDocstring = false
