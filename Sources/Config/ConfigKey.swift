@@ -192,7 +192,7 @@ public enum Defaults {
     /// Context per trajectory when the server does not say, and the embedded server's per-slot context.
     public static let contextSize = 16_384
     public static let commandTimeout: Double = 600
-    /// Focused-repair answers asked about each of the two likeliest definitions (0 turns it off).
+    /// Focused-repair answers where the model picks the line, per likely definition, before the search (0 turns the repair off).
     public static let repairSamples = 3
 }
 
