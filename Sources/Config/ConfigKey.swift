@@ -193,7 +193,7 @@ public enum Defaults {
     public static let contextSize = 16_384
     public static let commandTimeout: Double = 600
     /// Focused-repair answers where the model picks the line, per likely definition, before the search (0 turns the repair off).
-    public static let repairSamples = 3
+    public static let repairSamples = 1
 }
 
 /// Limits every layer enforces.

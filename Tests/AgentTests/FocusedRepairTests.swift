@@ -37,6 +37,18 @@ import Testing
         #expect(fix.applied(to: crlf) == crlf.replacingOccurrences(of: "        return high\r", with: "        return low\r"))
     }
 
+    /// The model rewrote the line and went on copying the next one, in spaces, in a tab-indented
+    /// file (pathspec, heavy run): the copy is left out; a new continuation line is indented in tabs.
+    @Test func aCopiedNextLineIsLeftOutAndTabFilesGetTabs() {
+        let file = "def f(lines):\n\tif _is_iterable(lines):\n\t\traise TypeError(lines)\n\treturn lines\n"
+        let copied = LineFix(path: "m.py", line: 2, replacement: ["if not _is_iterable(lines):", "    raise TypeError(lines)"], diagnosis: "")
+        #expect(copied.applied(to: file) == file.replacingOccurrences(of: "\tif _is_iterable", with: "\tif not _is_iterable"))
+        let inserted = LineFix(path: "m.py", line: 4, replacement: ["if lines is None:", "    lines = []", "return lines"], diagnosis: "")
+        #expect(inserted.applied(to: file) == "def f(lines):\n\tif _is_iterable(lines):\n\t\traise TypeError(lines)\n\tif lines is None:\n\t\tlines = []\n\treturn lines\n")
+        let onlyTheCopy = LineFix(path: "m.py", line: 2, replacement: ["if _is_iterable(lines):", "    raise TypeError(lines)"], diagnosis: "")
+        #expect(onlyTheCopy.applied(to: file) == nil, "without the copy, the line as it is: no change")
+    }
+
     @Test func copiedNumbersAndBackticksAreLeftOutButCodeIsKept() throws {
         let copied = try #require(LineFix.decode(Self.answer(line: "10: return high", replacement: "10: return low"), definition: Self.definition))
         #expect(copied.replacement == ["return low"])
@@ -265,7 +277,7 @@ import Testing
             let format = request.responseFormat?.serialized() ?? ""
             // Asked freely, the model picks line 2; named line 3, it gets it right.
             if format.contains("\"2: total = a\"") { return ScriptedModel.text(Self.answer(line: "2: total = a", replacement: "total = b")) }
-            return ScriptedModel.text(Self.answer(line: "3: return total - b", replacement: "return total + b"))
+            return ScriptedModel.text(#"{"replacement": "return total + b"}"#)
         }
         let journal = FileManager.default.temporaryDirectory.appendingPathComponent("search-\(UUID().uuidString).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: journal) }
@@ -274,13 +286,18 @@ import Testing
         #expect(outcome.report.patch.contains("+    return total + b"))
         #expect(model.requests.count == 2, "one free answer, then the return line first")
         let named = try #require(model.requests.last)
-        #expect(named.messages.last?.content?.hasSuffix("The bug is on line 3: `return total - b`. Give that line corrected.") == true)
-        #expect(named.responseFormat?.serialized().contains("\"enum\":[\"3: return total - b\"]") == true)
+        let asked = named.messages.last?.content ?? ""
+        #expect(asked.contains("The bug is on line 3: `return total - b`. Give that line corrected."))
+        #expect(!asked.contains("diagnosis") && !asked.contains("missing statement"), "the search asks for the replacement alone")
+        // Named, the line needs no choosing and no diagnosis: the answer is the replacement alone.
+        let format = try #require(named.responseFormat)
+        #expect(format["json_schema"]?["schema"]?["required"] == ["replacement"])
         #expect(named.temperature == 0)
         let repairs = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
             .compactMap { try? JSONDecoder().decode(JournalRecord.self, from: Data($0.utf8)) }
             .compactMap { record -> JournalEntry.Repair? in if case .repair(let r) = record.entry { r } else { nil } }
         #expect(repairs.map(\.lineChosenBy) == [.model, .search])
+        #expect(repairs.map(\.line) == [2, 3] && repairs[1].diagnosis == nil)
     }
 
     @Test func theSearchAsksAboutReturnsThenConditionsThenTheRestAndWhatWasTriedLast() {
@@ -387,7 +404,9 @@ import Testing
         let outcome = await Fixer.run(Self.request(repo, samples: 2), model: .embedded(), options: options(model))
         #expect(outcome.report.status == .verified)
         #expect(outcome.report.endReason == .submitted)
-        #expect(outcome.report.repair == RunReport.RepairSummary(answers: 2 + FocusedRepair.searchPasses * 3, tested: 1, verified: false,
+        // The same words for every line: the search puts them on each of the three lines in turn,
+        // three changes tested, the later passes repeating them.
+        #expect(outcome.report.repair == RunReport.RepairSummary(answers: 2 + FocusedRepair.searchPasses * 3, tested: 3, verified: false,
                                                                  modelS: outcome.report.repair?.modelS ?? 0))
         // One definition: two free samples, then each search pass names its three lines.
         #expect(model.requests.filter(Self.isRepairRequest).count == 2 + FocusedRepair.searchPasses * 3)

@@ -38,7 +38,7 @@ extension FocusedRepair {
                     request.stream = true
                     let asked = Date()
                     guard let response = try? await model.complete(request, onDelta: { _ in }) else { return (position, nil) }
-                    let fix = LineFix.decode(response.message.content ?? "", definition: definition)
+                    let fix = LineFix.decode(response.message.content ?? "", definition: definition, named: question.line)
                     return (position, Answer(fix: fix, usage: response.usage, seconds: Date().timeIntervalSince(asked),
                                              lineChosenBy: question.line == nil ? .model : .search))
                 }

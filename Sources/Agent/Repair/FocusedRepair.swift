@@ -104,7 +104,7 @@ struct FocusedRepair {
                         Question(sample: pass * 10_000 + line,
                                  prompt: RepairPrompt.user(failure: failure, definition: subject.definition, signatures: subject.signatures,
                                                            line: line, tried: subject.tried.filter { $0.fix.line == line }.suffix(Self.triedShown)),
-                                 format: RepairPrompt.responseFormat(subject.definition, only: line),
+                                 format: RepairPrompt.replacementFormat,
                                  temperature: pass == 0 ? 0 : Self.sampledTemperature, line: line)
                     }
                     if await askAndTest(questions, about: &subjects[index], progress: &progress) { return progress.outcome }
@@ -141,7 +141,7 @@ struct FocusedRepair {
             progress.outcome.modelSeconds += answer.seconds
             var record = JournalEntry.Repair(path: answer.fix?.path, line: answer.fix?.line,
                                              replacement: answer.fix?.replacement.joined(separator: "\n"),
-                                             diagnosis: answer.fix?.diagnosis, promptTokens: answer.usage.promptTokens,
+                                             diagnosis: answer.fix?.diagnosis.isEmpty == false ? answer.fix?.diagnosis : nil, promptTokens: answer.usage.promptTokens,
                                              completionTokens: answer.usage.completionTokens, wallS: answer.seconds)
             record.lineChosenBy = answer.lineChosenBy
             guard let fix = answer.fix else {

@@ -13,11 +13,12 @@ struct LineFix: Hashable, Sendable {
     var change: String { "\(path):\(line)\n" + replacement.joined(separator: "\n") }
 
     /// Reads the model's JSON answer about `definition`; nil when it names no line of it or says
-    /// nothing usable as code.
-    static func decode(_ content: String, definition: FocusSnippet.Shown) -> LineFix? {
+    /// nothing usable as code. `named`: the line the question named (the search's answers carry
+    /// only the replacement).
+    static func decode(_ content: String, definition: FocusSnippet.Shown, named: Int? = nil) -> LineFix? {
         guard let json = try? JSON.parse(content.trimmingCharacters(in: .whitespacesAndNewlines)),
-              let chosen = json["line"]?.stringValue, let answer = json["replacement"]?.stringValue,
-              let number = Int(chosen.prefix { $0.isNumber }),
+              let answer = json["replacement"]?.stringValue,
+              let number = named ?? json["line"]?.stringValue.flatMap({ Int($0.prefix { $0.isNumber }) }),
               definition.sourceRows.contains(where: { $0.number == number }) else { return nil }
         var lines = answer.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).trimmingSuffix(\.isWhitespace) }
         while lines.last?.isEmpty == true { lines.removeLast() }
@@ -40,7 +41,9 @@ struct LineFix: Hashable, Sendable {
 
     /// The file's text with the fix made, or nil when the line is not there or nothing changes.
     /// The replacement is shifted to the replaced line's indentation (continuation lines keep
-    /// theirs relative to its first line); a CRLF file stays CRLF.
+    /// theirs relative to its first line, in tabs where the file's line is tab-indented); trailing
+    /// lines that repeat the file's next lines are left out (the model rewrote the line and went on
+    /// copying the code after it); a CRLF file stays CRLF.
     func applied(to text: String) -> String? {
         // Not split(separator:): "\r\n" is one Character in Swift, so a CRLF file would be one line.
         var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
@@ -48,15 +51,29 @@ struct LineFix: Hashable, Sendable {
         let original = lines[line - 1]
         let carriageReturn = original.hasSuffix("\r") ? "\r" : ""
         let indent = String(original.prefix { $0 == " " || $0 == "\t" })
+        let tabs = indent.contains("\t") && !indent.contains(" ")
         let ownIndent = replacement[0].prefix { $0 == " " || $0 == "\t" }.count
-        let fitted = replacement.map { row -> String in
+        var fitted = replacement.map { row -> String in
             let leading = row.prefix { $0 == " " || $0 == "\t" }.count
             let body = row.dropFirst(min(leading, ownIndent))
-            return (row.trimmingCharacters(in: .whitespaces).isEmpty ? "" : indent + body) + carriageReturn
+            guard !row.trimmingCharacters(in: .whitespaces).isEmpty else { return carriageReturn }
+            return indent + (tabs ? Self.spacesAsTabs(body) : String(body)) + carriageReturn
         }
+        let following = lines.dropFirst(line).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let repeated = (1..<max(1, fitted.count)).last { count in
+            fitted.suffix(count).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } == Array(following.prefix(count))
+        }
+        if let repeated { fitted.removeLast(repeated) }
         guard fitted != [original] else { return nil }
         lines.replaceSubrange((line - 1)...(line - 1), with: fitted)
         return lines.joined(separator: "\n")
+    }
+
+    /// A continuation line's leading spaces as tabs, four to a tab (the model writes spaces): mixed
+    /// indentation is a `TabError` in Python.
+    private static func spacesAsTabs(_ body: Substring) -> String {
+        let spaces = body.prefix { $0 == " " }.count
+        return String(repeating: "\t", count: (spaces + 3) / 4) + body.dropFirst(spaces)
     }
 
     /// `41: x = 1` or `   41| x = 1` copied from the choices or the numbered code → `x = 1`; only

@@ -22,6 +22,16 @@ enum RepairPrompt {
         {"diagnosis": "<expected vs actual>", "line": "41: for i in range(n - 1):", "replacement": "for i in range(n):"}
         """
 
+    /// The search's instructions: the line is named, so only the bug's shapes. Its answer is the
+    /// replacement alone: a diagnosis and the copied line cost the 1.5B model about 70 tokens (9 s on
+    /// 2 cores) where the replacement costs 20 (2.5 s), and on the named line the short answer was
+    /// right as often or more (docs/evaluation.md, session 6). Naming a missing statement here made
+    /// it worse (3 of 15 right against 5 of 15), so the search leaves insertions to the free answers.
+    static let searchInstructions = """
+        One line of this code has a bug (for example a wrong operator, a wrong constant, an off-by-one bound, \
+        arguments in the wrong order, or a negated condition).
+        """
+
     /// A change already made and tested, and what the tests said.
     struct Tried: Sendable, Equatable {
         var fix: LineFix
@@ -33,24 +43,34 @@ enum RepairPrompt {
     /// `tried`: earlier answers' changes and their results, so the next answer looks elsewhere
     /// (without them, sampled answers repeat the greedy one's line in most cases).
     static func user(failure: String, definition: FocusSnippet.Shown, signatures: [String] = [], tried: [Tried] = []) -> String {
+        context(failure: failure, definition: definition, signatures: signatures) + instructions
+            + triedList(tried, "give a different one, on a line they did not change if those lines look right")
+    }
+
+    /// What both questions start with (so llama.cpp's prompt cache reuses it): the failure, the
+    /// code, and the signatures of what the code calls.
+    private static func context(failure: String, definition: FocusSnippet.Shown, signatures: [String]) -> String {
         var text = "This test fails:\n```\n\(failure)\n```\n\nThe code it calls:\n```\n\(definition.rendered)\n```\n\n"
         if !signatures.isEmpty {
             text += "Signatures of functions that code calls (same file):\n```\n\(signatures.joined(separator: "\n"))\n```\n\n"
         }
-        text += instructions
-        if !tried.isEmpty {
-            text += "\n\nThese changes were already tested and did not fix the bug; give a different one, on a line they did not change if those lines look right:\n"
-            text += tried.map { "- line \($0.fix.line) → `\($0.fix.replacement.joined(separator: "\\n"))`: \($0.result)" }.joined(separator: "\n")
-        }
         return text
+    }
+
+    private static func triedList(_ tried: [Tried], _ ask: String) -> String {
+        guard !tried.isEmpty else { return "" }
+        return "\n\nThese changes were already tested and did not fix the bug; \(ask):\n"
+            + tried.map { "- line \($0.fix.line) → `\($0.fix.replacement.joined(separator: "\\n"))`: \($0.result)" }.joined(separator: "\n")
     }
 
     /// The search's question: the same failure and code, with the line named (the schema allows
     /// only it), asking how it should read; `tried`: the changes to that line already tested.
     static func user(failure: String, definition: FocusSnippet.Shown, signatures: [String] = [], line: Int, tried: [Tried] = []) -> String {
         let code = definition.sourceRows.first { $0.number == line }?.text.trimmingCharacters(in: .whitespaces) ?? ""
-        return user(failure: failure, definition: definition, signatures: signatures, tried: tried)
-            + "\n\nThe bug is on line \(line): `\(code)`. Give that line corrected."
+        return context(failure: failure, definition: definition, signatures: signatures) + searchInstructions
+            + triedList(tried, "give a different one")
+            + "\n\nThe bug is on line \(line): `\(code)`. Give that line corrected. "
+            + #"Answer in JSON: {"replacement": "<the corrected line, code only>"}"#
     }
 
     /// The lines the answer may name, as `number: code` (blank lines and `excluded` left out).
@@ -67,20 +87,24 @@ enum RepairPrompt {
         format(lines: choices(definition, excluding: excluded))
     }
 
-    /// The schema with only `line` to choose.
-    static func responseFormat(_ definition: FocusSnippet.Shown, only line: Int) -> JSON {
-        format(lines: choices(definition).filter { $0.hasPrefix("\(line): ") })
-    }
+    /// The search's schema: the line is named, so the replacement alone.
+    static let replacementFormat: JSON = format(properties: ["replacement": replacement])
+
+    private static let replacement: JSON = ["type": "string", "maxLength": 400]
 
     private static func format(lines: [String]) -> JSON {
+        format(properties: [
+            "diagnosis": ["type": "string", "maxLength": 300],
+            "line": ["type": "string", "enum": .array(lines.map(JSON.string))],
+            "replacement": replacement,
+        ])
+    }
+
+    private static func format(properties: [String: JSON]) -> JSON {
         let schema: JSON = [
             "type": "object",
-            "properties": [
-                "diagnosis": ["type": "string", "maxLength": 300],
-                "line": ["type": "string", "enum": .array(lines.map(JSON.string))],
-                "replacement": ["type": "string", "maxLength": 400],
-            ],
-            "required": ["diagnosis", "line", "replacement"],
+            "properties": .object(properties),
+            "required": .array(properties.keys.sorted().map(JSON.string)),
             "additionalProperties": false,
         ]
         return ["type": "json_schema", "json_schema": ["name": "line_fix", "strict": true, "schema": schema]]
