@@ -66,6 +66,12 @@ public struct ServerInfo: Sendable, Hashable {
     public var contextSize: Int?
     public var slots: Int?
     public var chatTemplate: String?
+    /// llama.cpp's sampler chain as `/props` lists it; nil for servers that don't say.
+    public var samplers: [String]?
+
+    /// Whether requests may carry llama.cpp's own sampling fields (`min_p`): a hosted API that does
+    /// not know them may refuse the request.
+    public var sampling: SamplerDialect { samplers == nil ? .openAI : .llamaCpp }
 
     public init(healthy: Bool, models: [String] = [], contextSize: Int? = nil, slots: Int? = nil, chatTemplate: String? = nil) {
         self.healthy = healthy
@@ -74,6 +80,14 @@ public struct ServerInfo: Sendable, Hashable {
         self.slots = slots
         self.chatTemplate = chatTemplate
     }
+}
+
+/// Which sampling fields a server takes beyond OpenAI's `temperature` and `top_p`.
+public enum SamplerDialect: Sendable, Hashable {
+    /// llama.cpp: `min_p`, `top_k`, … (its chain cuts by top-p and min-p *before* temperature).
+    case llamaCpp
+    /// Only OpenAI's fields.
+    case openAI
 }
 
 /// Anything that answers chat requests: the real client, or a scripted model in tests.

@@ -33,6 +33,8 @@ extension ModelClient {
             if let n = json["default_generation_settings"]?["n_ctx"]?.intValue ?? json["n_ctx"]?.intValue { info.contextSize = n }
             info.slots = json["total_slots"]?.intValue
             info.chatTemplate = json["chat_template"]?.stringValue
+            let settings = json["default_generation_settings"]
+            info.samplers = (settings?["params"]?["samplers"] ?? settings?["samplers"])?.arrayValue?.compactMap(\.stringValue)
             if let path = json["model_path"]?.stringValue, info.models.isEmpty { info.models = [path] }
         }
         return info

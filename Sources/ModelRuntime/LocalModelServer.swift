@@ -57,8 +57,12 @@ public final class LocalModelServer: Sendable {
         let log = FixpointPaths.logs + "/llama-server-\(port).log"
         try? FileManager.default.removeItem(atPath: log)
 
+        // `-b 512`: llama-server takes up a request's cancellation between batches, and a 2048-token
+        // batch of prompt takes ~30 s on 2 cores, so an abandoned request (a run's time limit, a
+        // cancelled edit) kept the next waiting that long; 512 (the micro-batch it already uses)
+        // makes it ~3 s at the same prompt speed (docs/performance.md, "Cancelling a request").
         var args = ["-m", model, "--host", "127.0.0.1", "--port", String(port), "--jinja",
-                    "-c", String(options.contextSize * options.slots), "-np", String(options.slots), "--no-webui"]
+                    "-c", String(options.contextSize * options.slots), "-np", String(options.slots), "-b", "512", "--no-webui"]
         if let threads = options.threads { args += ["-t", String(threads)] }
         args += options.extraArguments
         var spec = ProcessSpec(executable: binary, arguments: args)

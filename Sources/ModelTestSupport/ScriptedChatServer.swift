@@ -52,7 +52,8 @@ func llamaServerProps(model: String, contextSize: Int, slots: Int) -> JSON {
     [
         "default_generation_settings": [
             "n_ctx": .int(contextSize),
-            "params": ["seed": 4_294_967_295, "temperature": 0.8, "top_k": 40, "top_p": 0.95, "n_predict": -1],
+            "params": ["seed": 4_294_967_295, "temperature": 0.8, "top_k": 40, "top_p": 0.95, "min_p": 0.05, "n_predict": -1,
+                       "samplers": ["penalties", "dry", "top_n_sigma", "top_k", "typ_p", "top_p", "min_p", "xtc", "temperature"]],
         ],
         "total_slots": .int(slots),
         "model_alias": .string(model), "model_path": .string(model), "model_ftype": "Q4_K - Medium",

@@ -45,6 +45,12 @@ import Testing
         #expect(copied.applied(to: file) == file.replacingOccurrences(of: "\tif _is_iterable", with: "\tif not _is_iterable"))
         let inserted = LineFix(path: "m.py", line: 4, replacement: ["if lines is None:", "    lines = []", "return lines"], diagnosis: "")
         #expect(inserted.applied(to: file) == "def f(lines):\n\tif _is_iterable(lines):\n\t\traise TypeError(lines)\n\tif lines is None:\n\t\tlines = []\n\treturn lines\n")
+        let signature = "def search(format,\n        evaluate_result=False,\n        case_sensitive=False):\n"
+        let dropped = LineFix(path: "m.py", line: 2, replacement: ["evaluate_result=True"], diagnosis: "")
+        #expect(dropped.applied(to: signature) == signature.replacingOccurrences(of: "=False,\n        case", with: "=True,\n        case"),
+                "the comma the answer left off is kept")
+        let tuple = "x = 1,\n"
+        #expect(LineFix(path: "m.py", line: 1, replacement: ["x = 1"], diagnosis: "").applied(to: tuple) == "x = 1\n", "unless the comma was the bug")
         let onlyTheCopy = LineFix(path: "m.py", line: 2, replacement: ["if _is_iterable(lines):", "    raise TypeError(lines)"], diagnosis: "")
         #expect(onlyTheCopy.applied(to: file) == nil, "without the copy, the line as it is: no change")
     }
@@ -214,6 +220,8 @@ import Testing
         #expect(model.requests.map(\.temperature) == [0, FocusedRepair.sampledTemperature,
                                                         FocusedRepair.sampledTemperature + FocusedRepair.temperatureStepPerRepeat])
         #expect(model.requests.map(\.seed) == [0, 1, 2])
+        // Sampled answers without the top-p cut; the injected model is no llama.cpp, so no `min_p`.
+        #expect(model.requests.map(\.topP) == [nil, 1, 1] && model.requests.allSatisfy { $0.extra["min_p"] == nil })
         let prompt = model.requests[0].messages.last?.content ?? ""
         #expect(prompt.contains("AssertionError: -1 != 5") && prompt.contains("    3|     return total - b"))
         let events = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
@@ -339,6 +347,18 @@ import Testing
         #expect(FocusedRepair.temperature(sample: 1, repeats: 0) == FocusedRepair.sampledTemperature)
         #expect(FocusedRepair.temperature(sample: 2, repeats: 1) == FocusedRepair.sampledTemperature + FocusedRepair.temperatureStepPerRepeat)
         #expect(FocusedRepair.temperature(sample: 9, repeats: 20) == FocusedRepair.hottest)
+        #expect(FocusedRepair.sampledTemperature >= 1, "below 1 temperature sharpens the model's choice")
+    }
+
+    /// A sampled request to llama.cpp turns off the cuts its chain makes before temperature.
+    @Test func sampledRequestsToLlamaCppTurnOffTopPAndMinP() {
+        var request = ChatRequest(messages: [.user("x")])
+        FocusedRepair.widen(&request, for: .llamaCpp)
+        let body = request.body()
+        #expect(body["top_p"]?.doubleValue == 1 && body["min_p"]?.doubleValue == 0)
+        var hosted = ChatRequest(messages: [.user("x")])
+        FocusedRepair.widen(&hosted, for: .openAI)
+        #expect(hosted.body()["min_p"] == nil && hosted.topP == 1)
     }
 
     /// A one-line function's behaviour is written in its docstring (toolz's `random_sample` takes an
@@ -441,6 +461,53 @@ import Testing
         #expect(outcome.report.patch.contains("+    return total + b\n"))
         #expect(!outcome.report.patch.contains("else"))
         #expect(outcome.report.repair?.tested == 2)
+    }
+
+    /// The failure names an unbound variable: before any other question the repair names the line
+    /// that first uses it and asks for the missing statement; the answer inserts it.
+    @Test func anUnboundNameIsAskedForAsAMissingStatementFirst() async throws {
+        let repo = try await TempRepo(files: [
+            "greet.py": "def greet(name):\n    if name:\n        return greeting + \", \" + name\n    greeting = \"Hi\"\n    return greeting\n",
+            "test_greet.py": """
+                import unittest
+                from greet import greet
+
+                class GreetTests(unittest.TestCase):
+                    def test_greet(self):
+                        self.assertEqual(greet("Bob"), "Hi, Bob")
+
+                """,
+        ])
+        defer { repo.remove() }
+        let model = Self.answering([#"{"replacement": "greeting = \"Hi\"\nreturn greeting + \", \" + name"}"#])
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("unbound-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let outcome = await Fixer.run(Self.request(repo, samples: 1), model: .embedded(), options: options(model, trajectory: journal))
+        #expect(outcome.report.endReason == .repaired, "\(outcome.report.tests.verificationReason ?? "")")
+        #expect(outcome.report.patch.contains("+        greeting = \"Hi\"\n         return greeting + \", \" + name"))
+        let asked = model.requests.first?.messages.last?.content ?? ""
+        #expect(asked.contains("`greeting` is used on line 3 (`return greeting + \", \" + name`) but nothing sets it before that line"))
+        #expect(model.requests.first?.responseFormat?["json_schema"]?["schema"]?["required"] == ["replacement"])
+        let repairs = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
+            .compactMap { try? JSONDecoder().decode(JournalRecord.self, from: Data($0.utf8)) }
+            .compactMap { record -> JournalEntry.Repair? in if case .repair(let r) = record.entry { r } else { nil } }
+        #expect(repairs.map(\.lineChosenBy) == [.unboundName] && repairs.first?.line == 3)
+    }
+
+    @Test func unboundNamesAreReadFromPythonsErrorsAndTheirFirstUseFound() {
+        #expect(MissingAssignment.name(in: "E   UnboundLocalError: cannot access local variable 'prefix' where it is not associated with a value") == "prefix")
+        #expect(MissingAssignment.name(in: "UnboundLocalError: local variable 'x_1' referenced before assignment") == "x_1")
+        #expect(MissingAssignment.name(in: "E   NameError: name 'greeting' is not defined") == "greeting")
+        #expect(MissingAssignment.name(in: "E   AssertionError: 'name' != 'x'") == nil)
+        let definition = FocusSnippet.Shown(path: "m.py", totalLines: 9, rows: [
+            .init(number: 1, text: "def match(self, prefix_len):"),
+            .init(number: 2, text: "    self.prefix = 1"),
+            .init(number: 3, text: "    n = prefix_len"),
+            .init(number: 4, text: "    if prefix in ('>=', '<='):"),
+            .init(number: 5, text: "        prefix = prefix[0]"),
+        ])
+        #expect(MissingAssignment.firstUse(of: "prefix", in: definition) == 4, "an attribute and a longer name are other names")
+        #expect(MissingAssignment.firstUse(of: "absent", in: definition) == nil)
     }
 
     @Test func zeroSamplesGoStraightToTheLoop() async throws {

@@ -23,6 +23,9 @@ extension LlamaServerSuites {
                 let info = try await client.probe()
                 #expect(info.healthy)
                 #expect(info.contextSize == 4096)
+                // The repair's sampling relies on this order: top-p and min-p cut before temperature.
+                let chain = info.samplers ?? []
+                #expect(chain.firstIndex(of: "min_p").map { $0 < (chain.firstIndex(of: "temperature") ?? 0) } == true, "\(chain)")
 
                 var request = ChatRequest(messages: [
                     .system("You are a coding assistant. Use the tools."),

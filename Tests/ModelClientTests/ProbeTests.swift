@@ -47,6 +47,7 @@ import Testing
         #expect(info.slots == 4)
         #expect(info.chatTemplate != nil)
         #expect(info.models == ["scripted-model"])
+        #expect(info.sampling == .llamaCpp, "llama.cpp lists its sampler chain")
     }
 
     @Test func vllmProbe() async throws {
@@ -58,6 +59,7 @@ import Testing
             }
         }
         let info = try await client(server).probe()
+        #expect(info.sampling == .openAI, "no /props: only OpenAI's sampling fields")
         #expect(info.healthy)
         #expect(info.models == ["moonshotai/Kimi-K2-Thinking"])
         #expect(info.contextSize == 262144)

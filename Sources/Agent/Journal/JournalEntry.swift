@@ -183,7 +183,9 @@ public enum JournalEntry: Sendable, Equatable {
         public var reason: String?
         /// Who chose the line: the model, or the repair's search naming each line in turn.
         public var lineChosenBy: LineChooser?
-        public enum LineChooser: String, Codable, Sendable { case model, search }
+        /// Who named the line: the model, the search, or the failure (a name it says is unbound,
+        /// `MissingAssignment`).
+        public enum LineChooser: String, Codable, Sendable { case model, search, unboundName = "unbound_name" }
         enum CodingKeys: String, CodingKey {
             case path, line, replacement, diagnosis, promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
             case wallS = "wall_s", verified, reason, lineChosenBy = "line_chosen_by"

@@ -12,8 +12,9 @@ extension FocusedRepair {
         var prompt: String
         var format: JSON
         var temperature: Double
-        /// Set when the repair named the line (the search), not the model.
+        /// Set when the repair named the line (the search, or an unbound name's first use), not the model.
         var line: Int? = nil
+        var lineChosenBy: JournalEntry.Repair.LineChooser = .model
     }
 
     struct Answer: Sendable {
@@ -34,13 +35,14 @@ extension FocusedRepair {
                     request.responseFormat = question.format
                     request.maxTokens = Self.maxAnswerTokens
                     request.temperature = question.temperature
+                    if question.temperature > 0 { Self.widen(&request, for: sampling) }
                     request.seed = question.sample
                     request.stream = true
                     let asked = Date()
                     guard let response = try? await model.complete(request, onDelta: { _ in }) else { return (position, nil) }
                     let fix = LineFix.decode(response.message.content ?? "", definition: definition, named: question.line)
                     return (position, Answer(fix: fix, usage: response.usage, seconds: Date().timeIntervalSince(asked),
-                                             lineChosenBy: question.line == nil ? .model : .search))
+                                             lineChosenBy: question.lineChosenBy))
                 }
             }
             var all: [(Int, Answer?)] = []

@@ -14,7 +14,7 @@ import ModelClient
 /// the rest sampled), each prompt listing the changes already tested and what the tests said.
 /// A 1.5B model mostly chooses the line the error shows, though, and rewrites it again and again;
 /// so then the repair searches: it names each other line in turn, most suspect first, and asks
-/// the model only how that line should read. Nothing verified by the deadline: the agent loop runs
+/// the model only how that line should read (greedy, then sampled passes). Nothing verified by the deadline: the agent loop runs
 /// with the time that is left.
 struct FocusedRepair {
     struct Outcome: Sendable {
@@ -40,6 +40,8 @@ struct FocusedRepair {
     let samplesPerDefinition: Int
     /// Answers asked at once (heavy mode's slots).
     let parallel: Int
+    /// Which sampling fields the server takes (`widen`).
+    let sampling: SamplerDialect
     /// No new answer is asked after this time (reference-date seconds).
     let stopAt: Double?
 
@@ -47,13 +49,14 @@ struct FocusedRepair {
     /// Lines the search names per definition in one pass, and its passes (the first greedy, the
     /// rest sampled) at most: a run without a time limit ends too.
     static let searchedLinesPerDefinition = 16
-    static let searchPasses = 3
-    static let sampledTemperature = 0.8
+    static let searchPasses = 4
+    /// Sampled answers at 1 or hotter: below 1 temperature sharpens the distribution, and the
+    /// 1.5B model, sure of most tokens, repeated its greedy answer.
+    static let sampledTemperature = 1.0
     /// Each answer that repeats an earlier change raises the next samples' temperature by this much,
-    /// up to `hottest`: at 0.8 the 1.5B model repeated one change in 4 of 5 answers even when told
-    /// it had been tested.
+    /// up to `hottest`.
     static let temperatureStepPerRepeat = 0.2
-    static let hottest = 1.2
+    static let hottest = 1.4
     static let maxAnswerTokens = 300
     /// The most earlier results a prompt lists (the latest ones).
     static let triedShown = 6
@@ -61,6 +64,16 @@ struct FocusedRepair {
     /// The temperature of answer `sample` after `repeats` repeated changes about the same definition.
     static func temperature(sample: Int, repeats: Int) -> Double {
         sample == 0 ? 0 : min(hottest, sampledTemperature + temperatureStepPerRepeat * Double(repeats))
+    }
+
+    /// A sampled request's cuts turned off. llama.cpp cuts the distribution by top-p (0.95) and
+    /// min-p (0.05) *before* temperature reshapes it (its `/props` `samplers`), so wherever the
+    /// model is that sure of a token nothing else survives and the temperature changes nothing:
+    /// session 6's search repeated an earlier change in 20 of 24 sampled answers on inflection.
+    /// Without the cuts, temperature chooses among llama.cpp's top 40 tokens.
+    static func widen(_ request: inout ChatRequest, for dialect: SamplerDialect) {
+        request.topP = 1
+        if dialect == .llamaCpp { request.extra["min_p"] = 0 }
     }
 
     /// What one run of the repair keeps across definitions.
@@ -75,6 +88,20 @@ struct FocusedRepair {
     func run(failure: String, definitions: [FocusSnippet.Shown]) async -> Outcome {
         var subjects = await subjects(for: Array(definitions.prefix(Self.definitionsTried)))
         var progress = Progress()
+        // 0. A name the failure says is unbound: the statement that sets it is missing before its
+        // first use, which no rewrite of a line supplies.
+        if let name = MissingAssignment.name(in: failure) {
+            for index in subjects.indices {
+                guard let line = MissingAssignment.firstUse(of: name, in: subjects[index].definition) else { continue }
+                guard !outOfTime, !Task.isCancelled else { return progress.outcome }
+                let subject = subjects[index]
+                let question = Question(sample: 20_000 + line,
+                                        prompt: RepairPrompt.user(failure: failure, definition: subject.definition, signatures: subject.signatures,
+                                                                  unbound: name, usedOn: line),
+                                        format: RepairPrompt.replacementFormat, temperature: 0, line: line, lineChosenBy: .unboundName)
+                if await askAndTest([question], about: &subjects[index], progress: &progress) { return progress.outcome }
+            }
+        }
         // 1. The model chooses the line.
         for index in subjects.indices {
             var sample = 0
@@ -105,7 +132,7 @@ struct FocusedRepair {
                                  prompt: RepairPrompt.user(failure: failure, definition: subject.definition, signatures: subject.signatures,
                                                            line: line, tried: subject.tried.filter { $0.fix.line == line }.suffix(Self.triedShown)),
                                  format: RepairPrompt.replacementFormat,
-                                 temperature: pass == 0 ? 0 : Self.sampledTemperature, line: line)
+                                 temperature: Self.temperature(sample: pass, repeats: subject.repeats), line: line, lineChosenBy: .search)
                     }
                     if await askAndTest(questions, about: &subjects[index], progress: &progress) { return progress.outcome }
                 }

@@ -43,7 +43,9 @@ struct LineFix: Hashable, Sendable {
     /// The replacement is shifted to the replaced line's indentation (continuation lines keep
     /// theirs relative to its first line, in tabs where the file's line is tab-indented); trailing
     /// lines that repeat the file's next lines are left out (the model rewrote the line and went on
-    /// copying the code after it); a CRLF file stays CRLF.
+    /// copying the code after it); a one-line answer for a line that ends in a comma (an argument
+    /// or item of a bracketed list) gets the comma back unless that alone is the change (parse:
+    /// `evaluate_result=True` for `evaluate_result=False,` was a syntax error); a CRLF file stays CRLF.
     func applied(to text: String) -> String? {
         // Not split(separator:): "\r\n" is one Character in Swift, so a CRLF file would be one line.
         var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
@@ -53,7 +55,12 @@ struct LineFix: Hashable, Sendable {
         let indent = String(original.prefix { $0 == " " || $0 == "\t" })
         let tabs = indent.contains("\t") && !indent.contains(" ")
         let ownIndent = replacement[0].prefix { $0 == " " || $0 == "\t" }.count
-        var fitted = replacement.map { row -> String in
+        var rows = replacement
+        if rows.count == 1, Self.endsInComma(original), !Self.endsInComma(rows[0]),
+           (rows[0] + ",").trimmingCharacters(in: .whitespaces) != original.trimmingCharacters(in: .whitespacesAndNewlines) {
+            rows[0] += ","
+        }
+        var fitted = rows.map { row -> String in
             let leading = row.prefix { $0 == " " || $0 == "\t" }.count
             let body = row.dropFirst(min(leading, ownIndent))
             guard !row.trimmingCharacters(in: .whitespaces).isEmpty else { return carriageReturn }
@@ -67,6 +74,10 @@ struct LineFix: Hashable, Sendable {
         guard fitted != [original] else { return nil }
         lines.replaceSubrange((line - 1)...(line - 1), with: fitted)
         return lines.joined(separator: "\n")
+    }
+
+    private static func endsInComma(_ line: String) -> Bool {
+        line.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix(",")
     }
 
     /// A continuation line's leading spaces as tabs, four to a tab (the model writes spaces): mixed

@@ -73,6 +73,16 @@ enum RepairPrompt {
             + #"Answer in JSON: {"replacement": "<the corrected line, code only>"}"#
     }
 
+    /// The question for a name used before anything sets it (`MissingAssignment`): the statement
+    /// that assigns it, then the line as it is (the insertion form `LineFix` applies).
+    static func user(failure: String, definition: FocusSnippet.Shown, signatures: [String] = [], unbound name: String, usedOn line: Int) -> String {
+        let code = definition.sourceRows.first { $0.number == line }?.text.trimmingCharacters(in: .whitespaces) ?? ""
+        return context(failure: failure, definition: definition, signatures: signatures)
+            + "`\(name)` is used on line \(line) (`\(code)`) but nothing sets it before that line: the statement that assigns it "
+            + "is missing. Give that statement, then line \(line) as it is, on separate lines. "
+            + #"Answer in JSON: {"replacement": "<the missing statement>\n<line \#(line) as it is>"}"#
+    }
+
     /// The lines the answer may name, as `number: code` (blank lines and `excluded` left out).
     static func choices(_ definition: FocusSnippet.Shown, excluding excluded: Set<Int> = []) -> [String] {
         definition.sourceRows.compactMap { row in

@@ -15,15 +15,17 @@ final class ModelConnection: Sendable {
     let contextSize: Int
     let defaultActionMode: ActionMode
     let modelName: String?
+    /// Which sampling fields the server takes (the repair widens sampling with llama.cpp's).
+    let sampling: SamplerDialect
     let description: String
     /// Names of environment variables that hold secrets for this model (its API key variable).
     let secretEnvironment: [String]
     private let local: LocalModelServer?
 
-    private init(model: any ChatModel, contextSize: Int, defaultActionMode: ActionMode, modelName: String?, description: String,
-                 local: LocalModelServer?, secretEnvironment: [String] = []) {
+    private init(model: any ChatModel, contextSize: Int, defaultActionMode: ActionMode, modelName: String?, sampling: SamplerDialect,
+                 description: String, local: LocalModelServer?, secretEnvironment: [String] = []) {
         self.model = model; self.contextSize = contextSize; self.defaultActionMode = defaultActionMode
-        self.modelName = modelName; self.description = description; self.local = local
+        self.modelName = modelName; self.sampling = sampling; self.description = description; self.local = local
         self.secretEnvironment = secretEnvironment
     }
 
@@ -32,7 +34,8 @@ final class ModelConnection: Sendable {
     static func open(_ selection: ModelSelection, slots: Int, options: RunOptions) async throws(OpenError) -> ModelConnection {
         if let injected = options.injectedModel {
             return ModelConnection(model: injected, contextSize: options.contextSize ?? defaultContextSize,
-                                   defaultActionMode: options.actionMode ?? .auto, modelName: nil, description: "injected model", local: nil)
+                                   defaultActionMode: options.actionMode ?? .auto, modelName: nil, sampling: .openAI,
+                                   description: "injected model", local: nil)
         }
         switch selection {
         case .embedded(let modelPath):
@@ -52,7 +55,7 @@ final class ModelConnection: Sendable {
             let client = ModelClient(endpoint: ModelEndpoint(baseURL: server.baseURL))
             // The embedded Qwen2.5-Coder models answer tool requests in prose; a schema keeps them on track.
             return ModelConnection(model: client, contextSize: server.contextSize, defaultActionMode: options.actionMode ?? .constrained,
-                                   modelName: nil, description: "embedded llama-server at \(server.baseURL) with \(server.modelPath)", local: server)
+                                   modelName: nil, sampling: .llamaCpp, description: "embedded llama-server at \(server.baseURL) with \(server.modelPath)", local: server)
         case .remote(let baseURL, let model, let apiKeyEnv):
             let client = ModelClient(endpoint: ModelEndpoint(baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv))
             let info: ServerInfo
@@ -63,7 +66,7 @@ final class ModelConnection: Sendable {
             // is used as is; dividing by total_slots would plan for a fraction of the real context.
             let context = options.contextSize ?? info.contextSize ?? defaultContextSize
             return ModelConnection(model: client, contextSize: context, defaultActionMode: options.actionMode ?? .auto,
-                                   modelName: model ?? info.models.first, description: "\(baseURL) (\(model ?? info.models.first ?? "default model"))", local: nil,
+                                   modelName: model ?? info.models.first, sampling: info.sampling, description: "\(baseURL) (\(model ?? info.models.first ?? "default model"))", local: nil,
                                    secretEnvironment: apiKeyEnv.map { [$0] } ?? [])
         }
     }

@@ -12,7 +12,7 @@ extension RunCoordinator {
     func focusedRepair(verifier: PatchVerifier) -> FocusedRepair {
         FocusedRepair(model: model.model, modelName: model.modelName, base: base, verifier: verifier, journal: journal,
                       onEvent: onEvent, started: started, maxSteps: request.maxSteps,
-                      samplesPerDefinition: request.repairSamples * request.heavy, parallel: request.heavy,
+                      samplesPerDefinition: request.repairSamples * request.heavy, parallel: request.heavy, sampling: model.sampling,
                       stopAt: request.timeLimit.map { started.timeIntervalSinceReferenceDate + $0 * Self.repairShareOfTimeLimit })
     }
 
