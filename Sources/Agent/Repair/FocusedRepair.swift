@@ -14,8 +14,8 @@ import ModelClient
 /// the rest sampled), each prompt listing the changes already tested and what the tests said.
 /// A 1.5B model mostly chooses the line the error shows, though, and rewrites it again and again;
 /// so then the repair searches: it names each other line in turn, most suspect first, and asks
-/// the model only how that line should read (greedy, then sampled passes). Nothing verified by the deadline: the agent loop runs
-/// with the time that is left.
+/// the model only how that line should read (greedy, then sampled passes). Nothing verified by
+/// the deadline: the agent loop runs with the time that is left.
 struct FocusedRepair {
     struct Outcome: Sendable {
         /// The verified patch and its judgement; nil when no answer was verified.
@@ -69,8 +69,8 @@ struct FocusedRepair {
     /// A sampled request's cuts turned off. llama.cpp cuts the distribution by top-p (0.95) and
     /// min-p (0.05) *before* temperature reshapes it (its `/props` `samplers`), so wherever the
     /// model is that sure of a token nothing else survives and the temperature changes nothing:
-    /// session 6's search repeated an earlier change in 17 of 22 sampled answers on inflection (7 of 32 without the cuts).
-    /// Without the cuts, temperature chooses among llama.cpp's top 40 tokens.
+    /// session 6's search repeated an earlier change in 17 of 22 sampled answers on inflection (7 of
+    /// 32 without the cuts). Without them, temperature chooses among llama.cpp's top 40 tokens.
     static func widen(_ request: inout ChatRequest, for dialect: SamplerDialect) {
         request.topP = 1
         if dialect == .llamaCpp { request.extra["min_p"] = 0 }
