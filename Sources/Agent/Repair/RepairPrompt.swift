@@ -66,7 +66,7 @@ enum RepairPrompt {
     /// The search's question: the same failure and code, with the line named (the schema allows
     /// only it), asking how it should read; `tried`: the changes to that line already tested.
     static func user(failure: String, definition: FocusSnippet.Shown, signatures: [String] = [], line: Int, tried: [Tried] = []) -> String {
-        let code = definition.sourceRows.first { $0.number == line }?.text.trimmingCharacters(in: .whitespaces) ?? ""
+        let code = code(on: line, of: definition)
         return context(failure: failure, definition: definition, signatures: signatures) + searchInstructions
             + triedList(tried, "give a different one")
             + "\n\nThe bug is on line \(line): `\(code)`. Give that line corrected. "
@@ -76,11 +76,16 @@ enum RepairPrompt {
     /// The question for a name used before anything sets it (`MissingAssignment`): the statement
     /// that assigns it, then the line as it is (the insertion form `LineFix` applies).
     static func user(failure: String, definition: FocusSnippet.Shown, signatures: [String] = [], unbound name: String, usedOn line: Int) -> String {
-        let code = definition.sourceRows.first { $0.number == line }?.text.trimmingCharacters(in: .whitespaces) ?? ""
+        let code = code(on: line, of: definition)
         return context(failure: failure, definition: definition, signatures: signatures)
             + "`\(name)` is used on line \(line) (`\(code)`) but nothing sets it before that line: the statement that assigns it "
             + "is missing. Give that statement, then line \(line) as it is, on separate lines. "
             + #"Answer in JSON: {"replacement": "<the missing statement>\n<line \#(line) as it is>"}"#
+    }
+
+    /// Line `line` of the definition, without its indentation.
+    private static func code(on line: Int, of definition: FocusSnippet.Shown) -> String {
+        definition.sourceRows.first { $0.number == line }?.text.trimmingCharacters(in: .whitespaces) ?? ""
     }
 
     /// The lines the answer may name, as `number: code` (blank lines and `excluded` left out).
