@@ -463,6 +463,43 @@ import Testing
         #expect(outcome.report.repair?.tested == 2)
     }
 
+    /// An answer that makes the fix and another change: the two changes are tested alone too,
+    /// without asking the model again, and the one the tests accept is the patch.
+    @Test func theSeparateChangesOfAnAnswerAreEachTestedAlone() async throws {
+        let repo = try await Self.project()
+        defer { repo.remove() }
+        let model = Self.answering([Self.answer(line: "3: return total - b", replacement: "return total + b + 1")])
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("parts-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let outcome = await Fixer.run(Self.request(repo, samples: 1), model: .embedded(), options: options(model, trajectory: journal))
+        #expect(outcome.report.endReason == .repaired, "\(outcome.report.tests.verificationReason ?? "")")
+        #expect(outcome.report.patch.contains("-    return total - b\n+    return total + b\n"))
+        #expect(outcome.report.repair?.answers == 1 && outcome.report.repair?.tested == 2)
+        #expect(model.requests.filter(Self.isRepairRequest).count == 1)
+        let repairs = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
+            .compactMap { try? JSONDecoder().decode(JournalRecord.self, from: Data($0.utf8)) }
+            .compactMap { record -> JournalEntry.Repair? in if case .repair(let r) = record.entry { r } else { nil } }
+        #expect(repairs.map(\.replacement) == ["return total + b + 1", "return total + b"])
+        #expect(repairs.map(\.verified) == [false, true])
+        #expect(repairs.map(\.partOfAnswer) == [nil, 1])
+    }
+
+    @Test func anAnswerIsSplitIntoItsSeparateChanges() {
+        // session 6's inflection answer: the fix (`and` → `or`) and a change that broke 77 tests.
+        #expect(AnswerParts.lines(original: "    if not word and word.lower() in UNCOUNTABLES:",
+                                  answer: "if not word or word not in UNCOUNTABLES:")
+                == ["if not word or word.lower() in UNCOUNTABLES:", "if not word and word not in UNCOUNTABLES:"])
+        // Spacing is the line's own outside the change; a string literal is one token.
+        #expect(AnswerParts.lines(original: "x = f(a,b, 'one two')", answer: "x = g(a, c, 'one two')") == ["x = g(a,b, 'one two')", "x = f(a, c, 'one two')"])
+        #expect(AnswerParts.lines(original: "return total - b", answer: "total = b") == [], "half the line kept: another line, not an edit")
+        #expect(AnswerParts.lines(original: "return 'a b'", answer: "return 'a c'") == [], "one change: nothing to split")
+        #expect(AnswerParts.lines(original: "return x", answer: "return x") == [])
+        #expect(AnswerParts.lines(original: "a = b + c - d * e + f", answer: "q = b - c + d / e - f") == [], "five changes: a rewrite")
+        #expect(AnswerParts.hunks(["a", "b", "c"], ["a", "x", "c", "y"])
+                == [AnswerParts.Hunk(old: 1..<2, new: 1..<2), AnswerParts.Hunk(old: 3..<3, new: 3..<4)])
+        #expect(AnswerParts.Token.split("if a<=b:").map(\.text) == ["if", "a", "<=", "b", ":"])
+    }
+
     /// The failure names an unbound variable: before any other question the repair names the line
     /// that first uses it and asks for the missing statement; the answer inserts it.
     @Test func anUnboundNameIsAskedForAsAMissingStatementFirst() async throws {

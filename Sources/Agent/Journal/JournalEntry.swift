@@ -186,9 +186,12 @@ public enum JournalEntry: Sendable, Equatable {
         /// Who named the line: the model, the search, or the failure (a name it says is unbound,
         /// `MissingAssignment`).
         public enum LineChooser: String, Codable, Sendable { case model, search, unboundName = "unbound_name" }
+        /// Set when this change is one of a model answer's separate changes made alone
+        /// (`AnswerParts`): that answer's step. It cost no model time of its own.
+        public var partOfAnswer: Int?
         enum CodingKeys: String, CodingKey {
             case path, line, replacement, diagnosis, promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
-            case wallS = "wall_s", verified, reason, lineChosenBy = "line_chosen_by"
+            case wallS = "wall_s", verified, reason, lineChosenBy = "line_chosen_by", partOfAnswer = "part_of_answer"
         }
     }
 

@@ -183,30 +183,50 @@ struct FocusedRepair {
                 report(record, step: progress.outcome.answers)
                 continue
             }
-            guard !Task.isCancelled, let patch = await patch(for: fix) else {
-                record.reason = "changes nothing"
-                report(record, step: progress.outcome.answers)
-                progress.fixedNothing.insert(fix.change)
-                subject.failuresOnLine[fix.line, default: 0] += 1
-                subject.tried.append(RepairPrompt.Tried(fix: fix, result: "That is the line as it already is."))
-                continue
+            if await test(fix, record: record, step: progress.outcome.answers, about: &subject, progress: &progress) { return true }
+            // The answer's separate changes, each alone (`AnswerParts`).
+            guard fix.replacement.count == 1, let original = subject.definition.sourceRows.first(where: { $0.number == fix.line })?.text else { continue }
+            for part in AnswerParts.lines(original: original, answer: fix.replacement[0]) {
+                guard !outOfTime, !Task.isCancelled else { return false }
+                let partFix = LineFix(path: fix.path, line: fix.line, replacement: [part], diagnosis: "")
+                guard progress.tested.insert(partFix.change).inserted else { continue }
+                var partRecord = JournalEntry.Repair(path: fix.path, line: fix.line, replacement: part, promptTokens: 0, completionTokens: 0, wallS: 0)
+                partRecord.lineChosenBy = answer.lineChosenBy
+                partRecord.partOfAnswer = progress.outcome.answers
+                if await test(partFix, record: partRecord, step: progress.outcome.answers, about: &subject, progress: &progress) { return true }
             }
-            progress.outcome.tested += 1
-            let verifying = Date()
-            let judgement = await verifier.verify(patch: patch)
-            progress.outcome.verificationSeconds += Date().timeIntervalSince(verifying)
-            record.verified = judgement.verification.verified
-            record.reason = judgement.verification.reason
-            report(record, step: progress.outcome.answers)
-            if judgement.verification.verified {
-                progress.outcome.verified = (patch, judgement)
-                return true
-            }
-            subject.tried.append(RepairPrompt.Tried(fix: fix, result: judgement.verification.reason))
-            if judgement.verification.failToPass.isEmpty {
-                progress.fixedNothing.insert(fix.change)
-                subject.failuresOnLine[fix.line, default: 0] += 1
-            }
+        }
+        return false
+    }
+
+    /// Verifies `fix` (a change not tested before) and reports it; true when it was verified (it is
+    /// in `progress.outcome`).
+    private func test(_ fix: LineFix, record: JournalEntry.Repair, step: Int, about subject: inout RepairSubject,
+                      progress: inout Progress) async -> Bool {
+        var record = record
+        guard !Task.isCancelled, let patch = await patch(for: fix) else {
+            record.reason = "changes nothing"
+            report(record, step: step)
+            progress.fixedNothing.insert(fix.change)
+            subject.failuresOnLine[fix.line, default: 0] += 1
+            subject.tried.append(RepairPrompt.Tried(fix: fix, result: "That is the line as it already is."))
+            return false
+        }
+        progress.outcome.tested += 1
+        let verifying = Date()
+        let judgement = await verifier.verify(patch: patch)
+        progress.outcome.verificationSeconds += Date().timeIntervalSince(verifying)
+        record.verified = judgement.verification.verified
+        record.reason = judgement.verification.reason
+        report(record, step: step)
+        if judgement.verification.verified {
+            progress.outcome.verified = (patch, judgement)
+            return true
+        }
+        subject.tried.append(RepairPrompt.Tried(fix: fix, result: judgement.verification.reason))
+        if judgement.verification.failToPass.isEmpty {
+            progress.fixedNothing.insert(fix.change)
+            subject.failuresOnLine[fix.line, default: 0] += 1
         }
         return false
     }
