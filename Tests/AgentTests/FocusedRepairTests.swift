@@ -501,7 +501,8 @@ import Testing
     }
 
     /// The failure names an unbound variable: before any other question the repair names the line
-    /// that first uses it and asks for the missing statement; the answer inserts it.
+    /// that first uses it and asks for the missing statement, greedy and then sampled; the second
+    /// answer inserts it.
     @Test func anUnboundNameIsAskedForAsAMissingStatementFirst() async throws {
         let repo = try await TempRepo(files: [
             "greet.py": "def greet(name):\n    if name:\n        return greeting + \", \" + name\n    greeting = \"Hi\"\n    return greeting\n",
@@ -516,7 +517,8 @@ import Testing
                 """,
         ])
         defer { repo.remove() }
-        let model = Self.answering([#"{"replacement": "greeting = \"Hi\"\nreturn greeting + \", \" + name"}"#])
+        let model = Self.answering([#"{"replacement": "greeting = \"Hello\"\nreturn greeting + \", \" + name"}"#,
+                                    #"{"replacement": "greeting = \"Hi\"\nreturn greeting + \", \" + name"}"#])
         let journal = FileManager.default.temporaryDirectory.appendingPathComponent("unbound-\(UUID().uuidString).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: journal) }
         let outcome = await Fixer.run(Self.request(repo, samples: 1), model: .embedded(), options: options(model, trajectory: journal))
@@ -528,7 +530,10 @@ import Testing
         let repairs = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
             .compactMap { try? JSONDecoder().decode(JournalRecord.self, from: Data($0.utf8)) }
             .compactMap { record -> JournalEntry.Repair? in if case .repair(let r) = record.entry { r } else { nil } }
-        #expect(repairs.map(\.lineChosenBy) == [.unboundName] && repairs.first?.line == 3)
+        #expect(repairs.map(\.lineChosenBy) == [.unboundName, .unboundName] && repairs.allSatisfy { $0.line == 3 })
+        #expect(repairs.map(\.verified) == [false, true])
+        #expect(model.requests.map(\.temperature) == [0, FocusedRepair.sampledTemperature])
+        #expect(Set(model.requests.map(\.seed)).count == 2)
     }
 
     @Test func unboundNamesAreReadFromPythonsErrorsAndTheirFirstUseFound() {

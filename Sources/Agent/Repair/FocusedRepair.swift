@@ -46,6 +46,10 @@ struct FocusedRepair {
     let stopAt: Double?
 
     static let definitionsTried = 3
+    /// Answers asked for the statement an unbound name lacks, per definition (the first greedy):
+    /// session 6's semver answer had the right statement with the wrong slice (`match_expr[0]` for
+    /// `match_expr[:2]`), and it was asked once.
+    static let unboundNameSamples = 4
     /// Lines the search names per definition in one pass, and its passes (the first greedy, the
     /// rest sampled) at most: a run without a time limit ends too.
     static let searchedLinesPerDefinition = 16
@@ -93,13 +97,20 @@ struct FocusedRepair {
         if let name = MissingAssignment.name(in: failure) {
             for index in subjects.indices {
                 guard let line = MissingAssignment.firstUse(of: name, in: subjects[index].definition) else { continue }
-                guard !outOfTime, !Task.isCancelled else { return progress.outcome }
-                let subject = subjects[index]
-                let question = Question(sample: 20_000 + line,
-                                        prompt: RepairPrompt.user(failure: failure, definition: subject.definition, signatures: subject.signatures,
-                                                                  unbound: name, usedOn: line),
-                                        format: RepairPrompt.replacementFormat, temperature: 0, line: line, lineChosenBy: .unboundName)
-                if await askAndTest([question], about: &subjects[index], progress: &progress) { return progress.outcome }
+                var sample = 0
+                while sample < Self.unboundNameSamples {
+                    guard !outOfTime, !Task.isCancelled else { return progress.outcome }
+                    let batch = Array(sample..<min(sample + max(1, parallel), Self.unboundNameSamples))
+                    sample += batch.count
+                    let subject = subjects[index]
+                    let prompt = RepairPrompt.user(failure: failure, definition: subject.definition, signatures: subject.signatures,
+                                                   unbound: name, usedOn: line)
+                    let questions = batch.map {
+                        Question(sample: 20_000 + $0 * 1_000 + line, prompt: prompt, format: RepairPrompt.replacementFormat,
+                                 temperature: Self.temperature(sample: $0, repeats: subject.repeats), line: line, lineChosenBy: .unboundName)
+                    }
+                    if await askAndTest(questions, about: &subjects[index], progress: &progress) { return progress.outcome }
+                }
             }
         }
         // 1. The model chooses the line.
