@@ -518,12 +518,13 @@ import Testing
         ])
         defer { repo.remove() }
         let model = Self.answering([#"{"replacement": "greeting = \"Hello\"\nreturn greeting + \", \" + name"}"#,
-                                    #"{"replacement": "greeting = \"Hi\"\nreturn greeting + \", \" + name"}"#])
+                                    #"{"replacement": "greeting = \"Hi\"\nreturn greeting + name\ngreeting = 1"}"#])
         let journal = FileManager.default.temporaryDirectory.appendingPathComponent("unbound-\(UUID().uuidString).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: journal) }
         let outcome = await Fixer.run(Self.request(repo, samples: 1), model: .embedded(), options: options(model, trajectory: journal))
         #expect(outcome.report.endReason == .repaired, "\(outcome.report.tests.verificationReason ?? "")")
-        #expect(outcome.report.patch.contains("+        greeting = \"Hi\"\n         return greeting + \", \" + name"))
+        // The second answer rewrote the line and went on: only its statement is inserted.
+        #expect(outcome.report.patch.contains("+        greeting = \"Hi\"\n         return greeting + \", \" + name\n"))
         let asked = model.requests.first?.messages.last?.content ?? ""
         #expect(asked.contains("`greeting` is used on line 3 (`return greeting + \", \" + name`) but nothing sets it before that line"))
         #expect(model.requests.first?.responseFormat?["json_schema"]?["schema"]?["required"] == ["replacement"])
@@ -550,6 +551,12 @@ import Testing
         ])
         #expect(MissingAssignment.firstUse(of: "prefix", in: definition) == 4, "an attribute and a longer name are other names")
         #expect(MissingAssignment.firstUse(of: "absent", in: definition) == nil)
+        // The answer as an insertion above the line as it is: the statement ends where the line
+        // appears unchanged, or after its first line when the model rewrote the line.
+        let block = LineFix(path: "m.py", line: 4, replacement: ["if n:", "    prefix = n", "if prefix in ('>=', '<='):", "x = 1"], diagnosis: "")
+        #expect(block.insertion(above: "    if prefix in ('>=', '<='):").replacement == ["if n:", "    prefix = n", "if prefix in ('>=', '<='):"])
+        let rewritten = LineFix(path: "m.py", line: 4, replacement: ["prefix = n", "if prefix in ('>',):"], diagnosis: "")
+        #expect(rewritten.insertion(above: "    if prefix in ('>=', '<='):").replacement == ["prefix = n", "if prefix in ('>=', '<='):"])
     }
 
     @Test func zeroSamplesGoStraightToTheLoop() async throws {

@@ -40,7 +40,11 @@ extension FocusedRepair {
                     request.stream = true
                     let asked = Date()
                     guard let response = try? await model.complete(request, onDelta: { _ in }) else { return (position, nil) }
-                    let fix = LineFix.decode(response.message.content ?? "", definition: definition, named: question.line)
+                    var fix = LineFix.decode(response.message.content ?? "", definition: definition, named: question.line)
+                    if question.lineChosenBy == .unboundName, let line = question.line,
+                       let original = definition.sourceRows.first(where: { $0.number == line })?.text {
+                        fix = fix?.insertion(above: original)
+                    }
                     return (position, Answer(fix: fix, usage: response.usage, seconds: Date().timeIntervalSince(asked),
                                              lineChosenBy: question.lineChosenBy))
                 }

@@ -39,6 +39,19 @@ struct LineFix: Hashable, Sendable {
                        diagnosis: json["diagnosis"]?.stringValue ?? "")
     }
 
+    /// An answer to the unbound-name question (`MissingAssignment`) as an insertion: the missing
+    /// statement — the answer's lines before the named line as it is, or its first line when the
+    /// model rewrote that line — above `original`, unchanged. The model goes on rewriting the code
+    /// after the statement: session 7's semver answers each rewrote the `if` chain below it and
+    /// each was a syntax error.
+    func insertion(above original: String) -> LineFix {
+        let line = original.trimmingCharacters(in: .whitespaces)
+        let statement = replacement.firstIndex { $0.trimmingCharacters(in: .whitespaces) == line }.map { Array(replacement[..<$0]) }
+            ?? Array(replacement.prefix(1))
+        let ownIndent = statement.first.map { String($0.prefix { $0 == " " || $0 == "\t" }) } ?? ""
+        return LineFix(path: path, line: self.line, replacement: statement + [ownIndent + line], diagnosis: diagnosis)
+    }
+
     /// The file's text with the fix made, or nil when the line is not there or nothing changes.
     /// The replacement is shifted to the replaced line's indentation (continuation lines keep
     /// theirs relative to its first line, in tabs where the file's line is tab-indented); trailing
