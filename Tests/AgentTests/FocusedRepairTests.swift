@@ -484,6 +484,21 @@ import Testing
         #expect(repairs.map(\.partOfAnswer) == [nil, 1])
     }
 
+    /// An answer with two changes that fixes nothing, nor do its parts: three failures on one line,
+    /// but they are one answer's, so the line is still offered to the next question.
+    @Test func thePartsOfOneAnswerDoNotRuleItsLineOut() async throws {
+        let repo = try await Self.project()
+        defer { repo.remove() }
+        let model = Self.answering([Self.answer(line: "3: return total - b", replacement: "return total * b * 2"),
+                                    Self.answer(line: "3: return total - b", replacement: "return total + b")])
+        let outcome = await Fixer.run(Self.request(repo, samples: 2), model: .embedded(), options: options(model))
+        #expect(outcome.report.endReason == .repaired, "\(outcome.report.tests.verificationReason ?? "")")
+        #expect(outcome.report.repair?.answers == 2 && outcome.report.repair?.tested == 4, "the answer, its two parts, the fix")
+        let asked = model.requests.filter(Self.isRepairRequest)
+        try #require(asked.count == 2)
+        #expect(asked[1].responseFormat?.serialized().contains("\"3: return total - b\"") == true)
+    }
+
     @Test func anAnswerIsSplitIntoItsSeparateChanges() {
         // session 6's inflection answer: the fix (`and` → `or`) and a change that broke 77 tests.
         #expect(AnswerParts.lines(original: "    if not word and word.lower() in UNCOUNTABLES:",

@@ -219,7 +219,7 @@ struct FocusedRepair {
             record.reason = "changes nothing"
             report(record, step: step)
             progress.fixedNothing.insert(fix.change)
-            subject.failuresOnLine[fix.line, default: 0] += 1
+            if record.partOfAnswer == nil { subject.failuresOnLine[fix.line, default: 0] += 1 }
             subject.tried.append(RepairPrompt.Tried(fix: fix, result: "That is the line as it already is."))
             return false
         }
@@ -237,7 +237,8 @@ struct FocusedRepair {
         subject.tried.append(RepairPrompt.Tried(fix: fix, result: judgement.verification.reason))
         if judgement.verification.failToPass.isEmpty {
             progress.fixedNothing.insert(fix.change)
-            subject.failuresOnLine[fix.line, default: 0] += 1
+            // One answer's parts count as that answer alone: they must not rule its line out.
+            if record.partOfAnswer == nil { subject.failuresOnLine[fix.line, default: 0] += 1 }
         }
         return false
     }
