@@ -510,8 +510,13 @@ import Testing
         #expect(AnswerParts.lines(original: "return 'a b'", answer: "return 'a c'") == [], "one change: nothing to split")
         #expect(AnswerParts.lines(original: "return x", answer: "return x") == [])
         #expect(AnswerParts.lines(original: "a = b + c - d * e + f", answer: "q = b - c + d / e - f") == [], "five changes: a rewrite")
+        // A call added around an argument is one change, however the LCS aligns its brackets.
+        #expect(AnswerParts.lines(original: "string = transliterate(string)", answer: "string = transliterate(string.lower())") == [])
+        #expect(AnswerParts.lines(original: "x = f(a) + g(b)", answer: "x = f(a.lower()) - g(b)") == ["x = f(a.lower()) + g(b)", "x = f(a) - g(b)"])
         #expect(AnswerParts.hunks(["a", "b", "c"], ["a", "x", "c", "y"])
                 == [AnswerParts.Hunk(old: 1..<2, new: 1..<2), AnswerParts.Hunk(old: 3..<3, new: 3..<4)])
+        #expect(AnswerParts.hunks(["f", "(", "a", ")"], ["f", "(", "a", ".", "lower", "(", ")", ")"])
+                == [AnswerParts.Hunk(old: 3..<3, new: 3..<7)], "the inserted call holds its own `)`")
         #expect(AnswerParts.Token.split("if a<=b:").map(\.text) == ["if", "a", "<=", "b", ":"])
     }
 

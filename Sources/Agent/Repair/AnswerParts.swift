@@ -16,8 +16,9 @@ enum AnswerParts {
     static func lines(original: String, answer: String) -> [String] {
         let old = Token.split(original)
         let new = Token.split(answer)
-        let hunks = Self.hunks(old.map(\.text), new.map(\.text))
-        let kept = old.count - hunks.map(\.old.count).reduce(0, +)
+        let changed = Self.hunks(old.map(\.text), new.map(\.text))
+        let kept = old.count - changed.map(\.old.count).reduce(0, +)
+        let hunks = Self.balanced(changed, old: old.map(\.text), new: new.map(\.text))
         guard hunks.count >= 2, hunks.count <= maxParts, kept * 2 > old.count else { return [] }
         return hunks.map { hunk in
             var tokens = old
@@ -35,32 +36,56 @@ enum AnswerParts {
     }
 
     /// The regions between the tokens both sequences keep (their longest common subsequence).
+    /// Of the alignments that keep as many, the one matching tokens as late as it can: an inserted
+    /// `.lower()` before a `)` then holds its own `)`, and the line's `)` stays the line's.
     static func hunks(_ old: [String], _ new: [String]) -> [Hunk] {
-        // lengths[i][j]: the longest common subsequence of old[i...] and new[j...].
+        // lengths[i][j]: the longest common subsequence of old[..<i] and new[..<j].
         var lengths = Array(repeating: Array(repeating: 0, count: new.count + 1), count: old.count + 1)
-        for i in stride(from: old.count - 1, through: 0, by: -1) {
-            for j in stride(from: new.count - 1, through: 0, by: -1) {
-                lengths[i][j] = old[i] == new[j] ? lengths[i + 1][j + 1] + 1 : max(lengths[i + 1][j], lengths[i][j + 1])
+        for i in 0..<old.count {
+            for j in 0..<new.count {
+                lengths[i + 1][j + 1] = old[i] == new[j] ? lengths[i][j] + 1 : max(lengths[i][j + 1], lengths[i + 1][j])
             }
         }
         var hunks: [Hunk] = []
-        var (i, j) = (0, 0)
-        var start: (Int, Int)?
+        var (i, j) = (old.count, new.count)
+        var end: (Int, Int)?
         func close() {
-            if let (oldStart, newStart) = start { hunks.append(Hunk(old: oldStart..<i, new: newStart..<j)) }
-            start = nil
+            if let (oldEnd, newEnd) = end { hunks.append(Hunk(old: i..<oldEnd, new: j..<newEnd)) }
+            end = nil
         }
-        while i < old.count || j < new.count {
-            if i < old.count, j < new.count, old[i] == new[j] {
+        while i > 0 || j > 0 {
+            if i > 0, j > 0, old[i - 1] == new[j - 1] {
                 close()
-                i += 1; j += 1
+                i -= 1; j -= 1
             } else {
-                if start == nil { start = (i, j) }
-                if j < new.count, i == old.count || lengths[i][j + 1] >= lengths[i + 1][j] { j += 1 } else { i += 1 }
+                if end == nil { end = (i, j) }
+                if i > 0, j == 0 || lengths[i - 1][j] >= lengths[i][j - 1] { i -= 1 } else { j -= 1 }
             }
         }
         close()
-        return hunks
+        return hunks.reversed()
+    }
+
+    /// `hunks` joined, neighbour to neighbour, until each opens as many brackets as it closes:
+    /// `f(x)` → `f(x.lower())` is one change, though the token LCS keeps the old `)` and sees two
+    /// (`.lower(` and `)`), each of which alone is a syntax error (inflection, session 8).
+    static func balanced(_ hunks: [Hunk], old: [String], new: [String]) -> [Hunk] {
+        func depth(_ tokens: ArraySlice<String>) -> Int {
+            tokens.reduce(0) { sum, token in sum + (["(", "[", "{"].contains(token) ? 1 : [")", "]", "}"].contains(token) ? -1 : 0) }
+        }
+        var joined: [Hunk] = []
+        var open: Hunk?
+        for hunk in hunks {
+            let current = open.map { Hunk(old: $0.old.lowerBound..<hunk.old.upperBound, new: $0.new.lowerBound..<hunk.new.upperBound) } ?? hunk
+            if depth(new[current.new]) == depth(old[current.old]) {
+                joined.append(current)
+                open = nil
+            } else {
+                open = current
+            }
+        }
+        if let open { joined.append(open) }
+        return joined
     }
 
     /// A token of code and the whitespace before it: identifiers and numbers, string literals,
