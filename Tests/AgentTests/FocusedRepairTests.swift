@@ -515,6 +515,16 @@ import Testing
         #expect(AnswerParts.lines(original: "x = f(a) + g(b)", answer: "x = f(a.lower()) - g(b)") == ["x = f(a.lower()) + g(b)", "x = f(a) - g(b)"])
         #expect(AnswerParts.hunks(["a", "b", "c"], ["a", "x", "c", "y"])
                 == [AnswerParts.Hunk(old: 1..<2, new: 1..<2), AnswerParts.Hunk(old: 3..<3, new: 3..<4)])
+        // A call wrapped around an argument is one change: `g(` and its `)` are not split.
+        #expect(AnswerParts.lines(original: "f(x)", answer: "f(g(x))") == [])
+        #expect(AnswerParts.lines(original: "x = f(a) + b", answer: "x = f(g(a)) - b") == ["x = f(g(a)) + b", "x = f(a) - b"])
+        let wrap = AnswerParts.hunks(["f", "(", "x", ")"], ["f", "(", "g", "(", "x", ")", ")"])
+        #expect(wrap.count == 2, "the LCS sees `g(` and `)` apart")
+        #expect(AnswerParts.balanced(wrap, old: ["f", "(", "x", ")"], new: ["f", "(", "g", "(", "x", ")", ")"])
+                == [AnswerParts.Hunk(old: 1..<3, new: 1..<6)])
+        // Brackets of another kind do not balance a group; a dropped bracket leaves the hunks apart.
+        #expect(AnswerParts.lines(original: "a = b(c) + d", answer: "a = b[c] + e") == ["a = b[c] + d", "a = b(c) + e"])
+        #expect(AnswerParts.lines(original: "y = h(a) + c * d", answer: "y = h(a + c / d") == ["y = h(a + c * d", "y = h(a) + c / d"])
         #expect(AnswerParts.hunks(["f", "(", "a", ")"], ["f", "(", "a", ".", "lower", "(", ")", ")"])
                 == [AnswerParts.Hunk(old: 3..<3, new: 3..<7)], "the inserted call holds its own `)`")
         #expect(AnswerParts.Token.split("if a<=b:").map(\.text) == ["if", "a", "<=", "b", ":"])

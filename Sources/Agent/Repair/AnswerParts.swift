@@ -37,7 +37,8 @@ enum AnswerParts {
 
     /// The regions between the tokens both sequences keep (their longest common subsequence).
     /// Of the alignments that keep as many, the one matching tokens as late as it can: an inserted
-    /// `.lower()` before a `)` then holds its own `)`, and the line's `)` stays the line's.
+    /// `.lower()` before a `)` then holds its own `)`, and the line's `)` stays the line's
+    /// (inflection's `transliterate(string)` → `transliterate(string.lower())` is one change).
     static func hunks(_ old: [String], _ new: [String]) -> [Hunk] {
         // lengths[i][j]: the longest common subsequence of old[..<i] and new[..<j].
         var lengths = Array(repeating: Array(repeating: 0, count: new.count + 1), count: old.count + 1)
@@ -66,26 +67,41 @@ enum AnswerParts {
         return hunks.reversed()
     }
 
-    /// `hunks` joined, neighbour to neighbour, until each opens as many brackets as it closes:
-    /// `f(x)` → `f(x.lower())` is one change, though the token LCS keeps the old `)` and sees two
-    /// (`.lower(` and `)`), each of which alone is a syntax error (inflection, session 8).
+    /// `hunks` joined, neighbour to neighbour, until each group opens and closes as many brackets
+    /// of each kind in the answer as in the line: `f(x)` → `f(g(x))` is one change (`g(` and its
+    /// `)`), not two that are each a syntax error. Hunks that never balance (the answer drops a
+    /// bracket) stay as they were.
     static func balanced(_ hunks: [Hunk], old: [String], new: [String]) -> [Hunk] {
-        func depth(_ tokens: ArraySlice<String>) -> Int {
-            tokens.reduce(0) { sum, token in sum + (["(", "[", "{"].contains(token) ? 1 : [")", "]", "}"].contains(token) ? -1 : 0) }
-        }
         var joined: [Hunk] = []
-        var open: Hunk?
+        var pending: [Hunk] = []
         for hunk in hunks {
-            let current = open.map { Hunk(old: $0.old.lowerBound..<hunk.old.upperBound, new: $0.new.lowerBound..<hunk.new.upperBound) } ?? hunk
-            if depth(new[current.new]) == depth(old[current.old]) {
-                joined.append(current)
-                open = nil
-            } else {
-                open = current
+            pending.append(hunk)
+            let group = Hunk(old: pending[0].old.lowerBound..<hunk.old.upperBound, new: pending[0].new.lowerBound..<hunk.new.upperBound)
+            if BracketDepth(new[group.new]) == BracketDepth(old[group.old]) {
+                joined.append(group)
+                pending = []
             }
         }
-        if let open { joined.append(open) }
-        return joined
+        return joined + pending
+    }
+
+    /// How many of each kind of bracket a run of tokens leaves open (negative: closes).
+    struct BracketDepth: Equatable {
+        var round = 0, square = 0, curly = 0
+
+        init(_ tokens: ArraySlice<String>) {
+            for token in tokens {
+                switch token {
+                case "(": round += 1
+                case ")": round -= 1
+                case "[": square += 1
+                case "]": square -= 1
+                case "{": curly += 1
+                case "}": curly -= 1
+                default: break
+                }
+            }
+        }
     }
 
     /// A token of code and the whitespace before it: identifiers and numbers, string literals,
