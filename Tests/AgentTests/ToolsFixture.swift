@@ -5,8 +5,9 @@ import Testing
 @testable import Agent
 
 /// A throwaway folder tree for tool tests: a fake repository (with a `.git` folder holding a file,
-/// so refusals can be seen) plus a sibling folder outside it that symlinks can point at.
-struct ToolsFixture {
+/// so refusals can be seen) plus a sibling folder outside it that symlinks can point at. Removed
+/// when the last reference goes, so a test that forgets `remove()` leaves nothing in /tmp.
+final class ToolsFixture: Sendable {
     let base: String
     let root: String
     let outside: String
@@ -22,6 +23,8 @@ struct ToolsFixture {
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: base) }
+
+    deinit { remove() }
 
     func write(_ relative: String, _ text: String) throws {
         let path = root + "/" + relative

@@ -4,9 +4,15 @@ import Testing
 
 @testable import Eval
 
-@Suite struct TaskSetTests {
+/// A class suite: each test gets its own instance, whose scratch folder goes at deinit.
+@Suite final class TaskSetTests {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("fp-taskset-\(UUID().uuidString)").path
+
+    deinit { try? FileManager.default.removeItem(atPath: scratch) }
+
+    /// `text` as a file named `tasks` in a folder of its own under `scratch`.
     func write(_ text: String) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fp-taskset-\(UUID().uuidString)").path
+        let dir = scratch + "/" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try text.write(toFile: dir + "/tasks", atomically: true, encoding: .utf8)
         return dir + "/tasks"

@@ -5,11 +5,21 @@ import ModelRuntime
 import Testing
 
 /// LocalModelServer's errors, each naming what is missing and how to fix it.
-@Suite(.serialized) struct LocalModelServerErrorTests {
+@Suite(.serialized) final class LocalModelServerErrorTests {
+    /// The fake servers and models of one test; removed at deinit.
+    let scratch: String
+
+    init() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("fp-fake-llama-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: scratch) }
+
     @Test func missingBinaryNamesTheSetupCommand() async throws {
         var options = LocalModelServer.Options()
         options.binaryPath = "/nonexistent/llama-server"
-        options.modelPath = try fakeModel()
+        options.modelPath = try fakeModel(in: scratch)
         await #expect {
             try await LocalModelServer.start(options)
         } throws: { error in
@@ -20,7 +30,7 @@ import Testing
 
     @Test func missingModelNamesTheSetupCommand() async throws {
         var options = LocalModelServer.Options()
-        options.binaryPath = try fakeServer("sleep 1")
+        options.binaryPath = try fakeServer("sleep 1", in: scratch)
         options.modelPath = "/nonexistent/model.gguf"
         await #expect {
             try await LocalModelServer.start(options)
@@ -63,8 +73,8 @@ import Testing
         }
         try #require(port > 0)
         var options = LocalModelServer.Options()
-        options.binaryPath = try fakeServer("sleep 30")
-        options.modelPath = try fakeModel()
+        options.binaryPath = try fakeServer("sleep 30", in: scratch)
+        options.modelPath = try fakeModel(in: scratch)
         options.port = port
         await #expect(throws: LocalModelError.portInUse(port)) { try await LocalModelServer.start(options) }
     }
@@ -73,8 +83,8 @@ import Testing
         let marker = "fake-llama-never-healthy-\(UUID().uuidString.prefix(8))"
         let uniqueSleep = "60.\(Int.random(in: 1000...9999))"
         var options = LocalModelServer.Options()
-        options.binaryPath = try fakeServer("echo loading \(marker); exec sleep \(uniqueSleep)")
-        options.modelPath = try fakeModel()
+        options.binaryPath = try fakeServer("echo loading \(marker); exec sleep \(uniqueSleep)", in: scratch)
+        options.modelPath = try fakeModel(in: scratch)
         options.healthTimeout = 1.5
         await #expect {
             try await LocalModelServer.start(options)
@@ -89,8 +99,8 @@ import Testing
 
     @Test func aServerThatExitsEarlyShowsItsLog() async throws {
         var options = LocalModelServer.Options()
-        options.binaryPath = try fakeServer("echo 'error: unknown argument --jinja' >&2; exit 1")
-        options.modelPath = try fakeModel()
+        options.binaryPath = try fakeServer("echo 'error: unknown argument --jinja' >&2; exit 1", in: scratch)
+        options.modelPath = try fakeModel(in: scratch)
         options.healthTimeout = 10
         await #expect {
             try await LocalModelServer.start(options)
@@ -102,8 +112,8 @@ import Testing
 
     @Test func cancellingTheStartStopsTheServerAndSaysCancelled() async throws {
         var options = LocalModelServer.Options()
-        options.binaryPath = try fakeServer("exec sleep 61.\(Int.random(in: 1000...9999))")
-        options.modelPath = try fakeModel()
+        options.binaryPath = try fakeServer("exec sleep 61.\(Int.random(in: 1000...9999))", in: scratch)
+        options.modelPath = try fakeModel(in: scratch)
         options.healthTimeout = 60
         let started = Date()
         let task = Task { try await LocalModelServer.start(options) }

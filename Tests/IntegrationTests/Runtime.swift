@@ -33,16 +33,16 @@ enum Runtime {
 /// test run) stays parallel.
 @Suite(.serialized) enum LlamaServerSuites {}
 
-/// A fake llama-server: a script, for injecting the faults a real one rarely shows.
-func fakeServer(_ body: String) throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("fake-llama-\(UUID().uuidString)").path
+/// A fake llama-server: a script in `folder`, for injecting the faults a real one rarely shows.
+func fakeServer(_ body: String, in folder: String) throws -> String {
+    let path = folder + "/fake-llama-\(UUID().uuidString)"
     try ("#!/bin/sh\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
     return path
 }
 
-func fakeModel(bytes: Int = 16) throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("fake-\(UUID().uuidString).gguf").path
+func fakeModel(bytes: Int = 16, in folder: String) throws -> String {
+    let path = folder + "/fake-\(UUID().uuidString).gguf"
     try Data(repeating: 0x47, count: bytes).write(to: URL(fileURLWithPath: path))
     return path
 }
