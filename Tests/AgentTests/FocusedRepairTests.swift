@@ -327,6 +327,27 @@ import Testing
         #expect(subject.searchOrder() == [9, 4, 2, 3, 6, 8, 5], "a line already changed comes last")
     }
 
+    @Test func theSearchSkipsTheLinesOfDocstrings() {
+        // A class shown whole: its method's docstring lines are numbered rows, but prose.
+        let definition = FocusSnippet.Shown(path: "m.py", totalLines: 14, rows: [
+            .init(number: 1, text: "class Parser:"),
+            .init(number: 2, text: "    def search(self, text, pos=0):"),
+            .init(number: 3, text: #"        """Search the text."#),
+            .init(number: 4, text: "        Start at 'pos' if it is given."),
+            .init(number: 5, text: #"        """"#),
+            .init(number: 6, text: "        return self.find(text, pos)"),
+            .init(number: 7, text: "    def names(self):"),
+            .init(number: 8, text: "        '''One line.'''"),
+            .init(number: 9, text: #"        usage = r"""names(x) is"#),
+            .init(number: 10, text: #"        a list""".strip()"#),
+            .init(number: 11, text: "        if not self.named:"),
+            .init(number: 12, text: "            return usage"),
+        ])
+        #expect(RepairSubject.stringLines(definition.sourceRows) == [3, 4, 5, 8, 10])
+        #expect(RepairSubject(definition: definition, signatures: []).searchOrder() == [6, 12, 11, 1, 2, 7, 9],
+                "code that opens a string (9) is still asked about; the rest of the string is not")
+    }
+
     @Test func aCommentTheModelAddsIsLeftOutButStringsAndExistingCommentsStay() throws {
         let noted = try #require(LineFix.decode(Self.answer(line: "10: return high", replacement: "return low  # Corrected: low, not high"),
                                                 definition: Self.definition))

@@ -38,16 +38,46 @@ struct RepairSubject: Sendable {
     /// before those some did (boltons: the right line, first answered with no change at all); within
     /// each, those that return or yield a value (a wrong result is most often computed there), then
     /// conditions and comparisons, then the rest; source order within a rank. Lines no one-line fix
-    /// lives on (`else:`, `try:`, a lone bracket, a decorator) are left out.
+    /// lives on (`else:`, `try:`, a lone bracket, a decorator, a docstring's lines) are left out.
     func searchOrder() -> [Int] {
         let done = triedLines
+        let prose = Self.stringLines(definition.sourceRows)
         let candidates = definition.sourceRows.compactMap { row -> (tried: Bool, rank: Int, number: Int)? in
-            Self.suspicion(of: row.text).map { (done.contains(row.number), $0, row.number) }
+            guard !prose.contains(row.number) else { return nil }
+            return Self.suspicion(of: row.text).map { (done.contains(row.number), $0, row.number) }
         }
         return candidates.sorted { a, b in
             if a.tried != b.tried { return !a.tried }
             return a.rank != b.rank ? a.rank > b.rank : a.number < b.number
         }.map(\.number)
+    }
+
+    /// The rows that are all string: inside a triple-quoted string, or one that opens or closes
+    /// such a string with no code before it (a method's docstring is numbered when the definition
+    /// shown is its class: parse's search asked about two docstring lines and tested their parts).
+    static func stringLines(_ rows: [(number: Int, text: String)]) -> Set<Int> {
+        var lines: Set<Int> = []
+        var open: String?
+        for row in rows {
+            let code = row.text.trimmingCharacters(in: .whitespaces)
+            // One more part than occurrences: an odd count closes every string the line opens.
+            func closesAsOften(_ marker: String) -> Bool { code.components(separatedBy: marker).count % 2 == 1 }
+            if let marker = open {
+                lines.insert(row.number)
+                if !closesAsOften(marker) { open = nil }
+                continue
+            }
+            let first = ["\"\"\"", "'''"].compactMap { marker in code.range(of: marker).map { (marker, $0.lowerBound) } }.min { $0.1 < $1.1 }
+            guard let (marker, start) = first else { continue }
+            let startsLine = code[..<start].allSatisfy { "rRbBuUfF".contains($0) }
+            if closesAsOften(marker) {
+                if startsLine, code.hasSuffix(marker) { lines.insert(row.number) }   // a one-line docstring
+            } else {
+                open = marker
+                if startsLine { lines.insert(row.number) }
+            }
+        }
+        return lines
     }
 
     /// 3: returns a value; 2: a condition or comparison; 1: other code; nil: nothing to fix there.
