@@ -348,6 +348,39 @@ import Testing
                 "code that opens a string (9) is still asked about; the rest of the string is not")
     }
 
+    @Test func functionsAreSearchedBeforeTheBodyOfAClass() {
+        let text = """
+            import re
+
+            class Version:
+                NAMES = ("major", "minor")
+                _REGEX = re.compile(r"[0-9]+")
+
+                def __init__(self, major):
+                    self.major = major
+
+                def is_compatible(self, other):
+                    return self.major == other.major
+
+            def parse(text):
+                return Version(int(text))
+
+            """
+        func found(_ lines: ClosedRange<Int>) -> FocusSnippet.Shown {
+            let rows = TextFile.lines(text)
+            return FocusSnippet.Shown(path: "v.py", totalLines: rows.count, rows: lines.map { .init(number: $0, text: String(rows[$0 - 1])) })
+        }
+        let classBody = found(3...5), method = found(10...11), function = found(13...14)
+        #expect(RepairSubject.showsClassBody(classBody, text: text))
+        #expect(!RepairSubject.showsClassBody(method, text: text) && !RepairSubject.showsClassBody(function, text: text))
+        #expect(RepairSubject.view(of: classBody, text: text).sourceRows.first?.number == 3, "the class is shown from its header")
+        let subjects = [classBody, method, function].map {
+            RepairSubject(definition: RepairSubject.view(of: $0, text: text), signatures: [],
+                          isClassBody: RepairSubject.showsClassBody($0, text: text))
+        }
+        #expect(RepairSubject.ordered(subjects).map { $0.definition.sourceRows.first?.number } == [10, 13, 3])
+    }
+
     @Test func aCommentTheModelAddsIsLeftOutButStringsAndExistingCommentsStay() throws {
         let noted = try #require(LineFix.decode(Self.answer(line: "10: return high", replacement: "return low  # Corrected: low, not high"),
                                                 definition: Self.definition))

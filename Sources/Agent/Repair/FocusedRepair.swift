@@ -154,17 +154,19 @@ struct FocusedRepair {
 
     private var outOfTime: Bool { stopAt.map { Date().timeIntervalSinceReferenceDate >= $0 } ?? false }
 
-    /// The definitions as the repair shows them, each file read once, off the cooperative pool.
+    /// The definitions as the repair shows them (functions before classes), each file read once, off
+    /// the cooperative pool.
     private func subjects(for definitions: [FocusSnippet.Shown]) async -> [RepairSubject] {
         let directory = base.directory
         return await runBlocking {
-            definitions.filter { !RepairPrompt.choices($0).isEmpty }.map { found in
+            RepairSubject.ordered(definitions.filter { !RepairPrompt.choices($0).isEmpty }.map { found in
                 guard let text = try? String(contentsOfFile: directory + "/" + found.path, encoding: .utf8) else {
                     return RepairSubject(definition: found, signatures: [])
                 }
                 let view = RepairSubject.view(of: found, text: text)
-                return RepairSubject(definition: view, signatures: CalledSignatures.lines(for: view, in: text))
-            }
+                return RepairSubject(definition: view, signatures: CalledSignatures.lines(for: view, in: text),
+                                     isClassBody: RepairSubject.showsClassBody(found, text: text))
+            })
         }
     }
 

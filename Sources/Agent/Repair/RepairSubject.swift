@@ -12,6 +12,8 @@ struct RepairSubject: Sendable {
     var failuresOnLine: [Int: Int] = [:]
     /// Answers that repeated an earlier change.
     var repeats = 0
+    /// The definition is a class's own body, not a function (`showsClassBody`).
+    var isClassBody = false
 
     /// A line leaves the choices once this many answers about it made no failing test pass — a
     /// change tested, the line copied unchanged, or such a change repeated: the model otherwise keeps
@@ -92,13 +94,34 @@ struct RepairSubject: Sendable {
         return 1
     }
 
+    /// Whether the repair shows `found` as a class's own body rather than a function: the
+    /// definition enclosing `anchor(of:)`, which `view(of:text:)` shows, starts with `class`.
+    static func showsClassBody(_ found: FocusSnippet.Shown, text: String) -> Bool {
+        let lines = TextFile.lines(text)
+        guard let anchor = anchor(of: found), anchor >= 1, anchor <= lines.count else { return false }
+        let start = FocusSnippet.definitionStart(of: anchor - 1, in: lines)
+        return lines[start].trimmingCharacters(in: .whitespaces).hasPrefix("class ")
+    }
+
+    /// The line whose enclosing definition the repair shows: the middle of what localization found.
+    static func anchor(of found: FocusSnippet.Shown) -> Int? {
+        let rows = found.sourceRows
+        return rows.isEmpty ? nil : rows[rows.count / 2].number
+    }
+
+    /// Functions before classes, each kind in localization's order. A class is shown as its first
+    /// `maxLines` lines — attributes, a regex, the start of `__init__` — and a bug the failure points
+    /// to is in a method: on semver's `is_compatible` (held-out batch 2) the search spent its
+    /// four minutes on the class `Version` and never reached the method.
+    static func ordered(_ subjects: [RepairSubject]) -> [RepairSubject] {
+        subjects.filter { !$0.isClassBody } + subjects.filter(\.isClassBody)
+    }
+
     /// How the repair shows a definition localization found: comment-only lines left out (a
     /// one-line bug is never in a comment, and the cut keeps more code), up to `maxLines`, and a
     /// short definition with its docstring when all its code still fits.
     static func view(of found: FocusSnippet.Shown, text: String) -> FocusSnippet.Shown {
-        let rows = found.sourceRows
-        guard !rows.isEmpty else { return found }
-        let anchor = rows[rows.count / 2].number
+        guard let anchor = anchor(of: found) else { return found }
         var presentation = FocusSnippet.Presentation(droppingComments: true, maxLines: maxLines)
         guard let code = FocusSnippet.definition(around: anchor, of: text, path: found.path, presentation: presentation) else { return found }
         presentation.unfoldingDocstring = true
