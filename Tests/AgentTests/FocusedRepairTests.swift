@@ -381,6 +381,31 @@ import Testing
         #expect(RepairSubject.ordered(subjects).map { $0.definition.sourceRows.first?.number } == [10, 13, 3])
     }
 
+    @Test func aFunctionIsShownWholeNotTheDefinitionNestedInItsMiddle() throws {
+        let text = """
+            def with_metaclass(meta, *bases):
+                class metaclass(type):
+                    def __new__(cls, name, this_bases, d):
+                        resolved = bases
+                        return meta(name, resolved, d)
+
+                    def __prepare__(cls, name, this_bases):
+                        return meta.__prepare__(name, bases)
+                return type.__new__('temporary_class', metaclass, (), {})
+
+            """
+        let found = try #require(FocusSnippet.definition(around: 9, of: text, path: "six.py"))
+        #expect(found.sourceRows.map(\.number) == Array(1...9))
+        #expect(RepairSubject.anchor(of: found) == 1, "the middle row (5) is in the nested __new__")
+        let view = RepairSubject.view(of: found, text: text)
+        #expect(view.sourceRows.map(\.number) == Array(1...9), "the last line, where the bug is, is shown")
+        #expect(!RepairSubject.showsClassBody(found, text: text))
+        // A long definition localization cut has no header in view: its middle row is the anchor.
+        var cut = found
+        cut.rows = Array(found.rows[3...6])
+        #expect(RepairSubject.anchor(of: cut) == 6)
+    }
+
     @Test func aCommentTheModelAddsIsLeftOutButStringsAndExistingCommentsStay() throws {
         let noted = try #require(LineFix.decode(Self.answer(line: "10: return high", replacement: "return low  # Corrected: low, not high"),
                                                 definition: Self.definition))

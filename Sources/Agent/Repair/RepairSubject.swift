@@ -103,9 +103,16 @@ struct RepairSubject: Sendable {
         return lines[start].trimmingCharacters(in: .whitespaces).hasPrefix("class ")
     }
 
-    /// The line whose enclosing definition the repair shows: the middle of what localization found.
+    /// The line whose enclosing definition the repair shows: the header of the definition
+    /// localization found when it is shown whole, else (a long one, cut) its middle row. Not the
+    /// middle of a whole one: that may sit in a nested definition (six's `with_metaclass`: its middle
+    /// is the inner class's `__new__`, and the repair showed only that, without the buggy last line).
     static func anchor(of found: FocusSnippet.Shown) -> Int? {
         let rows = found.sourceRows
+        if let header = rows.first(where: { !$0.text.trimmingCharacters(in: .whitespaces).hasPrefix("@") }),
+           Localization.definedName(Substring(header.text)) != nil {
+            return header.number
+        }
         return rows.isEmpty ? nil : rows[rows.count / 2].number
     }
 
