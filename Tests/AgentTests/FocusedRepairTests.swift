@@ -1,7 +1,9 @@
 import Foundation
 import JSONValue
+import Git
 import Locking
 import ModelClient
+import Sandbox
 import Testing
 
 @testable import Agent
@@ -232,6 +234,27 @@ import Testing
         #expect(repairs.map(\.verified) == [false, nil, true], "the repeated change is not tested twice")
         #expect(repairs[1].reason == "the same change as an earlier answer")
         #expect(try await repo.fingerprint() == untouched)
+    }
+
+    /// A change that makes the tests loop is stopped at the run's deadline, not at
+    /// `--command-timeout` (600 s here): cachetools' `copy` ran 400 s past a 300 s limit so.
+    @Test func aChangeThatMakesTheTestsLoopIsStoppedAtTheDeadline() async throws {
+        let repo = try await Self.project()
+        defer { repo.remove() }
+        let base = try await Snapshot.create(from: repo.path)
+        let sandbox = await Sandbox.standard()
+        let baseline = await PatchVerifier.recordBaseline(base: base, testCommand: "python3 -m unittest -v", commandTimeout: 600, sandbox: sandbox)
+        let verifier = PatchVerifier(base: base, testCommand: "python3 -m unittest -v", commandTimeout: 600, sandbox: sandbox,
+                                     named: [], baseline: baseline)
+        let looping = "diff --git a/calc.py b/calc.py\n--- a/calc.py\n+++ b/calc.py\n@@ -3 +3 @@\n-    return total - b\n+    return next(x for x in iter(int, 1) if x)\n"
+        let started = Date()
+        let judgement = await verifier.verify(patch: looping, until: Date().timeIntervalSinceReferenceDate + 3)
+        await base.remove()
+        #expect(Date().timeIntervalSince(started) < 60, "stopped near the 3 s deadline, not after 600 s")
+        #expect(!judgement.verification.verified)
+        #expect(judgement.verification.reason.contains("stopped at the run's time limit"), "\(judgement.verification.reason)")
+        let late = await verifier.verify(patch: looping, until: Date().timeIntervalSinceReferenceDate - 1)
+        #expect(!late.verification.verified && late.verification.reason.contains("time limit had passed"))
     }
 
     /// Each prompt after a tested answer lists what was tried and what the tests said; a line two

@@ -137,6 +137,16 @@ import Testing
         #expect(!judge(before, TestOutcomes(runner: nil, exitCode: 0, timedOut: true)).verified)
     }
 
+    /// A run stopped by a time limit shows nothing, even with every test it printed passing (it
+    /// may hang in a test it had not reached, or in teardown).
+    @Test func aRunCutShortIsNotVerifiedWhateverItPrinted() {
+        var cut = run(passed: ["t::bug", "t::other"], failed: [])
+        #expect(judge(run(passed: ["t::other"], failed: ["t::bug"]), cut).verified, "the same run, finished, would be")
+        cut.timedOut = true
+        let v = judge(run(passed: ["t::other"], failed: ["t::bug"]), cut)
+        #expect(!v.verified && v.reason.contains("stopped before they finished"))
+    }
+
     @Test func aFileThatFailedToLoadIsJudgedByItsTests() {
         // pytest reports a collection error by file; after the fix its tests are listed one by one.
         let v = judge(run(passed: ["b.py::t"], failed: ["tests/test_a.py"]),

@@ -44,6 +44,10 @@ struct FocusedRepair {
     let sampling: SamplerDialect
     /// No new answer is asked after this time (reference-date seconds).
     let stopAt: Double?
+    /// The run's deadline: a change's tests still running then are stopped (a change can make them
+    /// loop: cachetools' `copy`, held-out batch 2, ran 400 s past a 300 s limit under the 600 s
+    /// `--command-timeout`).
+    var testsStopAt: Double? = nil
 
     static let definitionsTried = 3
     /// Answers asked for the statement an unbound name lacks, per definition (the first greedy):
@@ -227,7 +231,7 @@ struct FocusedRepair {
         }
         progress.outcome.tested += 1
         let verifying = Date()
-        let judgement = await verifier.verify(patch: patch)
+        let judgement = await verifier.verify(patch: patch, until: testsStopAt)
         progress.outcome.verificationSeconds += Date().timeIntervalSince(verifying)
         record.verified = judgement.verification.verified
         record.reason = judgement.verification.reason

@@ -13,7 +13,8 @@ extension RunCoordinator {
         FocusedRepair(model: model.model, modelName: model.modelName, base: base, verifier: verifier, journal: journal,
                       onEvent: onEvent, started: started, maxSteps: request.maxSteps,
                       samplesPerDefinition: request.repairSamples * request.heavy, parallel: request.heavy, sampling: model.sampling,
-                      stopAt: request.timeLimit.map { started.timeIntervalSinceReferenceDate + $0 * Self.repairShareOfTimeLimit })
+                      stopAt: request.timeLimit.map { started.timeIntervalSinceReferenceDate + $0 * Self.repairShareOfTimeLimit },
+                      testsStopAt: request.timeLimit.map { started.timeIntervalSinceReferenceDate + $0 })
     }
 
     /// The run's one result when the focused repair's patch was verified: the patch made in the

@@ -50,7 +50,9 @@ struct PatchVerifier: Sendable {
         return (sections.filter { !isTest($0) }, sections.filter(isTest))
     }
 
-    func verify(patch: String) async -> Judgement {
+    /// `deadline` (reference-date seconds; nil: none): the judging run is stopped then, if
+    /// `commandTimeout` has not stopped it first; past it, nothing is run.
+    func verify(patch: String, until deadline: Double? = nil) async -> Judgement {
         let (code, tests) = partition(patch)
         let touched = tests.map(\.path)
         let judge = { (after: TestOutcomes?) in
@@ -59,6 +61,12 @@ struct PatchVerifier: Sendable {
                                     codeAddsSkip: code.contains(where: \.addsSkip))
         }
         if code.isEmpty { return Judgement(verification: judge(nil), run: nil) }
+        var timeout = commandTimeout
+        if let deadline {
+            let left = deadline - Date().timeIntervalSinceReferenceDate
+            guard left >= 1 else { return failed("Not tested: the run's time limit had passed.", touched: touched) }
+            timeout = min(timeout, left)
+        }
 
         let clean: Snapshot
         do { clean = try await base.fork() } catch {
@@ -69,11 +77,17 @@ struct PatchVerifier: Sendable {
             await clean.remove()
             return failed("The patch does not apply to the base without its test-file changes: \(error)", touched: touched)
         }
-        let run = await TestRunner.run(testCommand, in: clean.directory, timeout: commandTimeout, sandbox: sandbox,
+        let run = await TestRunner.run(testCommand, in: clean.directory, timeout: timeout, sandbox: sandbox,
                                        listingPassingTests: true)
         let outcomes = run.outcomes(in: clean.directory)
         await clean.remove()
-        return Judgement(verification: judge(outcomes), run: run.report(tailBytes: 3000))
+        var verification = judge(outcomes)
+        if run.timedOut {
+            // Never verified (`VerificationRules`); say which limit stopped it.
+            let limit = timeout < commandTimeout ? "at the run's time limit" : "by --command-timeout"
+            verification.reason = "The tests were still running after \(Int(timeout.rounded())) s and were stopped \(limit)."
+        }
+        return Judgement(verification: verification, run: run.report(tailBytes: 3000))
     }
 
     private func failed(_ reason: String, touched: [String]) -> Judgement {

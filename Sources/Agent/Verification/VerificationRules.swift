@@ -8,6 +8,7 @@
 ///   test that needs a printer — `UnrelatedFailures`), and no test that passed before may fail now.
 ///   Tests still failing are listed. With no targets named, one that failed before and did not run
 ///   now (skipped) neither shows the fix nor blocks it — unless the patch's code adds a skip.
+/// - A run stopped by a time limit is never verified, whatever it printed before it was stopped.
 /// - Otherwise the exit code: the command must exit 0 now, and must have failed before unless the
 ///   user named the tests (else nothing shows the fix).
 public enum VerificationRules {
@@ -26,6 +27,12 @@ public enum VerificationRules {
         }
         guard let after else {
             return Verification(verified: false, method: .exitCode, reason: "The tests could not be run on the patched copy.")
+        }
+        if after.timedOut {
+            // The targets may have passed before the run hung; the tests it never reached show nothing.
+            var v = Verification(verified: false, method: method, reason: "The tests were stopped before they finished (a time limit); a run cut short does not show the fix.")
+            v.testFilesTouched = testFilesTouched
+            return v
         }
         var v = readable ? byTests(before: before, after: after, named: named, unrelated: unrelated, codeAddsSkip: codeAddsSkip)
                          : byExitCode(before: before, after: after, named: named)
