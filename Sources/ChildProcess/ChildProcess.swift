@@ -1,5 +1,6 @@
 import CSpawn
 import Foundation
+import Locking
 import Synchronization
 
 #if canImport(Glibc)
@@ -17,9 +18,9 @@ public enum ChildProcess {
     public static func run(_ spec: ProcessSpec, killGrace: Double = 2) async throws(ChildProcessError) -> ProcessOutput {
         let control = RunControl()
         let result: Result<ProcessOutput, ChildProcessError> = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
+            await handOff { deliver in
                 let thread = Thread {
-                    continuation.resume(returning: Monitor.runBlocking(spec, control: control, killGrace: killGrace))
+                    deliver(Monitor.runBlocking(spec, control: control, killGrace: killGrace))
                 }
                 thread.name = "fixpoint.child:\(spec.executable)"
                 thread.start()

@@ -62,11 +62,11 @@ public final class RunningProcess: Sendable {
 extension ChildProcess {
     /// Starts `spec` in the background with stdout and stderr appended to `logPath`.
     public static func launch(_ spec: ProcessSpec, logPath: String) async throws(ChildProcessError) -> RunningProcess {
-        let result: Result<RunningProcess, ChildProcessError> = await withCheckedContinuation { continuation in
+        let result: Result<RunningProcess, ChildProcessError> = await handOff { deliver in
             let thread = Thread {
                 let logFD = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
                 guard logFD >= 0 else {
-                    continuation.resume(returning: .failure(.launchFailed(
+                    deliver(.failure(.launchFailed(
                         executable: spec.executable, reason: "cannot open log \(logPath): \(String(cString: strerror(errno)))")))
                     return
                 }
@@ -76,12 +76,12 @@ extension ChildProcess {
                     pid = try Monitor.spawn(spec, stdin: devNull, stdout: logFD, stderr: logFD)
                 } catch {
                     close(logFD); close(devNull)
-                    continuation.resume(returning: .failure(error))
+                    deliver(.failure(error))
                     return
                 }
                 close(logFD); close(devNull)
                 let process = RunningProcess(pid: pid, logPath: logPath)
-                continuation.resume(returning: .success(process))
+                deliver(.success(process))
                 // This thread must outlive the child: its exit would fire the child's death signal.
                 var raw: Int32 = 0
                 while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}

@@ -38,8 +38,9 @@ public final class BlockingExecutor: TaskExecutor, @unchecked Sendable {
 
     /// Runs `work` on one of the pool's threads and resumes the caller with its result.
     public func run<T: Sendable, E: Error>(_ work: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
-        let result: Result<T, E> = await withCheckedContinuation { continuation in
-            enqueue { continuation.resume(returning: Result { () throws(E) -> T in try work() }) }
+        // Through `handOff`, so ThreadSanitizer sees the worker's writes ordered before the caller's reads.
+        let result: Result<T, E> = await handOff { deliver in
+            enqueue { deliver(Result { () throws(E) -> T in try work() }) }
         }
         return try result.get()
     }
