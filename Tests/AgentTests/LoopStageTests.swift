@@ -327,6 +327,45 @@ func stageSettings(mode: ActionMode = .native, contextSize: Int = 16_384, testsF
         #expect(telemetry.events.map(\.kind) == [.refusal, .testEdit])
     }
 
+    /// A test command that would outlive the run is stopped at the run's deadline, not after
+    /// `--command-timeout`; past the deadline nothing is started.
+    @Test func testsStopAtTheRunsDeadline() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove(); try? FileManager.default.removeItem(atPath: repo.path + "-snapshots") }
+        let snapshot = try await Snapshot.create(from: repo.path, root: repo.path + "-snapshots")
+        defer { snapshot.remove() }
+        let journal = try TrajectoryJournal(path: nil)
+        var settings = stageSettings()
+        settings.testCommand = "sleep 30"
+        let telemetry = TrajectoryTelemetry(trajectory: 0, maxSteps: 30, journal: journal) { _ in }
+
+        settings.deadline = Date().timeIntervalSinceReferenceDate + 3
+        var dispatcher = ToolDispatcher(registry: .standard(allowRunCommand: true),
+                                        services: SnapshotServices(settings: settings, snapshot: snapshot, journal: journal))
+        let started = Date()
+        let tests = await dispatcher.execute(Self.call("run_tests", [:]), outputLimit: 4096, telemetry: telemetry)
+        #expect(Date().timeIntervalSince(started) < 20, "stopped near the 3 s deadline, not after the 60 s command timeout")
+        #expect(tests.result.text.contains("were stopped at the run's time limit"))
+        let command = await dispatcher.execute(Self.call("run_command", ["command": "sleep 30"]), outputLimit: 4096, telemetry: telemetry)
+        #expect(command.result.text.contains("Error: the run's time limit has passed") || command.result.text.contains("stopped at the run's time limit"))
+
+        settings.deadline = Date().timeIntervalSinceReferenceDate - 1
+        dispatcher = ToolDispatcher(registry: .standard(allowRunCommand: true),
+                                    services: SnapshotServices(settings: settings, snapshot: snapshot, journal: journal))
+        let late = await dispatcher.execute(Self.call("run_tests", [:]), outputLimit: 4096, telemetry: telemetry)
+        #expect(late.result.text == SnapshotServices.timeLimitPassed && late.tests == nil)
+    }
+
+    @Test func theCommandLimitIsTheCommandTimeoutOrWhatIsLeftOfTheRun() {
+        let now = Date()
+        let t = now.timeIntervalSinceReferenceDate
+        #expect(CommandTimeLimit.at(now, commandTimeout: 600, deadline: nil) == CommandTimeLimit(seconds: 600, byDeadline: false))
+        #expect(CommandTimeLimit.at(now, commandTimeout: 600, deadline: t + 1000) == CommandTimeLimit(seconds: 600, byDeadline: false))
+        #expect(CommandTimeLimit.at(now, commandTimeout: 600, deadline: t + 90) == CommandTimeLimit(seconds: 90, byDeadline: true))
+        #expect(CommandTimeLimit.at(now, commandTimeout: 600, deadline: t + 0.5) == nil, "under a second left: nothing is started")
+        #expect(CommandTimeLimit.at(now, commandTimeout: 600, deadline: t - 5) == nil)
+    }
+
     @Test func repeatingALookTakesTheLookingToolsOff() async throws {
         let repo = try await TempRepo.pythonBug()
         defer { repo.remove(); try? FileManager.default.removeItem(atPath: repo.path + "-snapshots") }

@@ -9,6 +9,8 @@ struct SnapshotServices {
     let snapshot: Snapshot
     let testCommand: String
     let commandTimeout: Double
+    /// The run's deadline (reference-date seconds; nil: none): tests and commands stop there.
+    let deadline: Double?
     let allowRunCommand: Bool
     /// Where tests and commands run, confined as the run's policy says.
     let sandbox: Sandbox
@@ -21,6 +23,7 @@ struct SnapshotServices {
         self.snapshot = snapshot
         testCommand = settings.testCommand
         commandTimeout = settings.commandTimeout
+        deadline = settings.deadline
         allowRunCommand = settings.allowRunCommand
         sandbox = settings.sandbox
         commandApproval = settings.commandApproval
@@ -30,7 +33,8 @@ struct SnapshotServices {
 
     /// The context for one call at `step`; tool output is bounded by `maxOutputBytes`.
     func context(step: Int, maxOutputBytes: Int) throws(ToolError) -> ToolContext {
-        let (snapshot, testCommand, timeout, sandbox, approval) = (self.snapshot, self.testCommand, commandTimeout, self.sandbox, commandApproval)
+        let (snapshot, testCommand, commandTimeout, deadline, sandbox, approval) =
+            (self.snapshot, self.testCommand, self.commandTimeout, self.deadline, self.sandbox, commandApproval)
         let (journal, trajectory, latestTests) = (self.journal, self.trajectory, self.latestTests)
 
         let runTests: @Sendable (String?) async -> String = { args in
@@ -43,11 +47,15 @@ struct SnapshotServices {
                 }
                 command += " " + quoted
             }
-            let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout, sandbox: sandbox)
+            guard let limit = CommandTimeLimit.at(commandTimeout: commandTimeout, deadline: deadline) else {
+                return Self.timeLimitPassed
+            }
+            let run = await TestRunner.run(command, in: snapshot.directory, timeout: limit.seconds, sandbox: sandbox)
             journal.record(.tests(.init(exitCode: Int(run.exitCode), command: command)), trajectory: trajectory, step: step)
             latestTests.store(run)
             // The condensed output already starts with the exit code.
-            return (run.timedOut ? "The tests timed out after \(Int(timeout))s and were killed.\n" : "") + run.condensed
+            return (run.timedOut ? "The tests were still running after \(Int(limit.seconds.rounded()))s and were stopped \(limit.stoppedBy).\n" : "")
+                + run.condensed
         }
         var runCommand: (@Sendable (String) async -> String)?
         if allowRunCommand {
@@ -55,8 +63,12 @@ struct SnapshotServices {
                 if let approval, await !approval(command) {
                     return "Error: the user declined to run this command; do without it (read_file, search, run_tests)."
                 }
-                let run = await TestRunner.run(command, in: snapshot.directory, timeout: timeout, sandbox: sandbox)
-                return "Exit code \(run.exitCode)\(run.timedOut ? " (timed out)" : "").\n" + OutputTriage.headTail(run.output)
+                guard let limit = CommandTimeLimit.at(commandTimeout: commandTimeout, deadline: deadline) else {
+                    return Self.timeLimitPassed
+                }
+                let run = await TestRunner.run(command, in: snapshot.directory, timeout: limit.seconds, sandbox: sandbox)
+                let stopped = run.timedOut ? " (still running after \(Int(limit.seconds.rounded()))s: stopped \(limit.stoppedBy))" : ""
+                return "Exit code \(run.exitCode)\(stopped).\n" + OutputTriage.headTail(run.output)
             }
         }
         let gitDiff: @Sendable () async throws(ToolError) -> String = { () async throws(ToolError) -> String in
@@ -74,6 +86,9 @@ struct SnapshotServices {
         return ToolContext(workspace: try Workspace(root: snapshot.directory), runTests: runTests, runCommand: runCommand,
                            gitDiff: gitDiff, applyPatch: applyPatch, maxOutputBytes: maxOutputBytes)
     }
+
+    /// A test or command asked for when the run's time limit has (all but) passed: nothing is started.
+    static let timeLimitPassed = "Error: the run's time limit has passed; nothing was run."
 
     /// The change so far, as a unified diff ("" when it cannot be computed).
     func diff() async -> String { (try? await diffOrError()) ?? "" }

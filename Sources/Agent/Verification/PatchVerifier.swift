@@ -61,11 +61,8 @@ struct PatchVerifier: Sendable {
                                     codeAddsSkip: code.contains(where: \.addsSkip))
         }
         if code.isEmpty { return Judgement(verification: judge(nil), run: nil) }
-        var timeout = commandTimeout
-        if let deadline {
-            let left = deadline - Date().timeIntervalSinceReferenceDate
-            guard left >= 1 else { return failed("Not tested: the run's time limit had passed.", touched: touched) }
-            timeout = min(timeout, left)
+        guard let limit = CommandTimeLimit.at(commandTimeout: commandTimeout, deadline: deadline) else {
+            return failed("Not tested: the run's time limit had passed.", touched: touched)
         }
 
         let clean: Snapshot
@@ -77,15 +74,14 @@ struct PatchVerifier: Sendable {
             await clean.remove()
             return failed("The patch does not apply to the base without its test-file changes: \(error)", touched: touched)
         }
-        let run = await TestRunner.run(testCommand, in: clean.directory, timeout: timeout, sandbox: sandbox,
+        let run = await TestRunner.run(testCommand, in: clean.directory, timeout: limit.seconds, sandbox: sandbox,
                                        listingPassingTests: true)
         let outcomes = run.outcomes(in: clean.directory)
         await clean.remove()
         var verification = judge(outcomes)
         if run.timedOut {
             // Never verified (`VerificationRules`); say which limit stopped it.
-            let limit = timeout < commandTimeout ? "at the run's time limit" : "by --command-timeout"
-            verification.reason = "The tests were still running after \(Int(timeout.rounded())) s and were stopped \(limit)."
+            verification.reason = "The tests were still running after \(Int(limit.seconds.rounded())) s and were stopped \(limit.stoppedBy)."
         }
         return Judgement(verification: verification, run: run.report(tailBytes: 3000))
     }
