@@ -263,6 +263,32 @@ import Testing
     }
 }
 
+extension HeavyModeTests {
+    /// Once one trajectory's patch is verified the others are stopped: here they would wait on the
+    /// model for a minute each, and the run ends in seconds with the verified patch selected.
+    @Test func aVerifiedTrajectoryStopsTheOthers() async throws {
+        let repo = try await TempRepo.pythonBug()
+        defer { repo.remove() }
+        let model = ScriptedModel { (_, request) async throws(ModelError) -> ChatResponse in
+            let turn = request.messages.filter { $0.role == .assistant }.count
+            if request.seed != 0 {
+                // A slow server: answers after a minute unless the request is cancelled.
+                do { try await Task.sleep(for: .seconds(60)) } catch { throw ModelError.cancelled }
+                return ScriptedModel.call("submit", ["summary": "late"])
+            }
+            return turn < theFix.count ? theFix[turn] : ScriptedModel.call("submit", ["summary": "done"])
+        }
+        var request = fixRequest(repo)
+        request.heavy = 3
+        let started = Date()
+        let outcome = await Fixer.run(request, model: .embedded(), options: options(model))
+        #expect(Date().timeIntervalSince(started) < 45, "the others were stopped, not waited for")
+        #expect(outcome.report.status == .verified)
+        #expect(outcome.report.trajectories.first { $0.selected }?.seed == 0)
+        #expect(outcome.report.trajectories.filter { $0.seed != 0 }.allSatisfy { $0.status == .noPatch })
+    }
+}
+
 @Suite struct LoopSteeringTests {
     static func allowedTools(_ request: ChatRequest) -> Set<String> {
         let branches = request.responseFormat?["json_schema"]?["schema"]?["anyOf"]?.arrayValue ?? []

@@ -84,7 +84,13 @@ struct RunCoordinator {
                 }
             }
             var all: [Finished] = []
-            for await f in group { if let f { all.append(f) } }
+            for await f in group {
+                guard let f else { continue }
+                all.append(f)
+                // A verified patch is the answer (`select` ranks it first): the other trajectories
+                // are stopped rather than left to use the machine until their own budgets end.
+                if f.status == .verified, all.count < count { group.cancelAll() }
+            }
             return all.sorted { $0.index < $1.index }
         }
         var outcome = await assemble(finished, before: before, repair: repaired)
