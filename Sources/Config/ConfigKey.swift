@@ -142,7 +142,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .tokenBudget: "Total token budget for the run (prompt + completion)."
         case .maxStepTokens: "Per-step output budget in tokens (reasoning plus the call)."
         case .contextSize: "Context size per trajectory, in tokens."
-        case .commandTimeout: "Timeout for one test or command run, in seconds."
+        case .commandTimeout: "Timeout for one test or command run, in seconds (cut shorter when less of the run's `timeout` is left; the final verification keeps this one)."
         case .actionMode: "How the model is asked for actions."
         case .allowRunCommand: "Allow the run_command tool (shell commands in the isolated copy)."
         case .sandboxPolicy: "How tests and commands are confined: strict, standard or off (off only from you, never from fixpoint.toml)."
