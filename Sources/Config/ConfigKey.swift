@@ -137,7 +137,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .apiKeyEnv: "Environment variable holding the API key for modelUrl."
         case .maxSteps: "Maximum agent steps."
         case .heavy: "Parallel trajectories; the verified patch most of them agree on wins."
-        case .repairSamples: "One-line repairs per likely function where the model picks the line, before the agent loop; then each other line is named in turn (0: no repair; heavy multiplies)."
+        case .repairSamples: "One-line repairs per likely function where the model picks the line, before the agent loop; then each other line is named in turn, in heavy mode N lines at once (0: no repair)."
         case .timeout: "Wall-clock limit for the run, in seconds (a model request still unanswered then is cut off)."
         case .tokenBudget: "Total token budget for the run (prompt + completion)."
         case .maxStepTokens: "Per-step output budget in tokens (reasoning plus the call)."

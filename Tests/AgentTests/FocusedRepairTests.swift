@@ -331,6 +331,28 @@ import Testing
         #expect(repairs.map(\.line) == [2, 3] && repairs[1].diagnosis == nil)
     }
 
+    /// Heavy mode asks the search's lines N at once but the model-picked answers only
+    /// `repairSamples` times: N long answers at once on a CPU server cost N answers' time and used
+    /// up heavy runs' budgets (docs/evaluation.md, session 10).
+    @Test func heavyModeAsksTheModelsChoiceOnceAndTheSearchsLinesAtOnce() async throws {
+        let repo = try await Self.project()
+        defer { repo.remove() }
+        let model = ScriptedModel { _, request in
+            guard Self.isRepairRequest(request) else { return ScriptedModel.call("submit", ["summary": "x"]) }
+            let format = request.responseFormat?.serialized() ?? ""
+            if format.contains("\"2: total = a\"") { return ScriptedModel.text(Self.answer(line: "2: total = a", replacement: "total = b")) }
+            return ScriptedModel.text(#"{"replacement": "return total + b"}"#)
+        }
+        var request = Self.request(repo, samples: 1)
+        request.heavy = 3
+        let outcome = await Fixer.run(request, model: .embedded(), options: options(model))
+        #expect(outcome.report.endReason == .repaired)
+        let repairs = model.requests.filter(Self.isRepairRequest)
+        let searched = repairs.filter { $0.responseFormat?["json_schema"]?["schema"]?["required"] == ["replacement"] }
+        #expect(repairs.count - searched.count == 1, "one model-picked answer, as in a single run")
+        #expect(searched.count >= 2, "the search's first lines asked together")
+    }
+
     @Test func theSearchAsksAboutReturnsThenConditionsThenTheRestAndWhatWasTriedLast() {
         let definition = FocusSnippet.Shown(path: "m.py", totalLines: 12, rows: [
             .init(number: 1, text: "@cache"),

@@ -9,10 +9,13 @@ extension RunCoordinator {
     /// when localization found nothing to repair).
     static let repairShareOfTimeLimit = 0.8
 
+    /// Heavy mode asks N questions at once (the search's lines, the unbound-name answers) but not N
+    /// times the model-picked answers: on a CPU server parallel answers are no faster in all, and
+    /// those long answers used up heavy runs' budgets (docs/evaluation.md, session 10).
     func focusedRepair(verifier: PatchVerifier) -> FocusedRepair {
         FocusedRepair(model: model.model, modelName: model.modelName, base: base, verifier: verifier, journal: journal,
                       onEvent: onEvent, started: started, maxSteps: request.maxSteps,
-                      samplesPerDefinition: request.repairSamples * request.heavy, parallel: request.heavy, sampling: model.sampling,
+                      samplesPerDefinition: request.repairSamples, parallel: request.heavy, sampling: model.sampling,
                       stopAt: request.timeLimit.map { started.timeIntervalSinceReferenceDate + $0 * Self.repairShareOfTimeLimit },
                       testsStopAt: request.timeLimit.map { started.timeIntervalSinceReferenceDate + $0 })
     }
