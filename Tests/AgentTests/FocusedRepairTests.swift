@@ -191,6 +191,16 @@ import Testing
         }
     }
 
+    /// Asked freely, the model picks line 2 (wrongly); named line 3, it gets it right.
+    static func rightOnlyWhenNamed() -> ScriptedModel {
+        ScriptedModel { _, request in
+            guard isRepairRequest(request) else { return ScriptedModel.call("submit", ["summary": "x"]) }
+            let format = request.responseFormat?.serialized() ?? ""
+            if format.contains("\"2: total = a\"") { return ScriptedModel.text(answer(line: "2: total = a", replacement: "total = b")) }
+            return ScriptedModel.text(#"{"replacement": "return total + b"}"#)
+        }
+    }
+
     static func isRepairRequest(_ request: ChatRequest) -> Bool {
         request.responseFormat?["json_schema"]?["name"]?.stringValue == "line_fix"
     }
@@ -303,13 +313,7 @@ import Testing
     @Test func theSearchNamesEachLineInTurnAfterTheModelsChoices() async throws {
         let repo = try await Self.project()
         defer { repo.remove() }
-        let model = ScriptedModel { _, request in
-            guard Self.isRepairRequest(request) else { return ScriptedModel.call("submit", ["summary": "x"]) }
-            let format = request.responseFormat?.serialized() ?? ""
-            // Asked freely, the model picks line 2; named line 3, it gets it right.
-            if format.contains("\"2: total = a\"") { return ScriptedModel.text(Self.answer(line: "2: total = a", replacement: "total = b")) }
-            return ScriptedModel.text(#"{"replacement": "return total + b"}"#)
-        }
+        let model = Self.rightOnlyWhenNamed()
         let journal = FileManager.default.temporaryDirectory.appendingPathComponent("search-\(UUID().uuidString).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: journal) }
         let outcome = await Fixer.run(Self.request(repo, samples: 1), model: .embedded(), options: options(model, trajectory: journal))
@@ -337,12 +341,7 @@ import Testing
     @Test func heavyModeAsksTheModelsChoiceOnceAndTheSearchsLinesAtOnce() async throws {
         let repo = try await Self.project()
         defer { repo.remove() }
-        let model = ScriptedModel { _, request in
-            guard Self.isRepairRequest(request) else { return ScriptedModel.call("submit", ["summary": "x"]) }
-            let format = request.responseFormat?.serialized() ?? ""
-            if format.contains("\"2: total = a\"") { return ScriptedModel.text(Self.answer(line: "2: total = a", replacement: "total = b")) }
-            return ScriptedModel.text(#"{"replacement": "return total + b"}"#)
-        }
+        let model = Self.rightOnlyWhenNamed()
         var request = Self.request(repo, samples: 1)
         request.heavy = 3
         let outcome = await Fixer.run(request, model: .embedded(), options: options(model))

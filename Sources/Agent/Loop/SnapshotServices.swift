@@ -54,8 +54,7 @@ struct SnapshotServices {
             journal.record(.tests(.init(exitCode: Int(run.exitCode), command: command)), trajectory: trajectory, step: step)
             latestTests.store(run)
             // The condensed output already starts with the exit code.
-            return (run.timedOut ? "The tests were still running after \(Int(limit.seconds.rounded()))s and were stopped \(limit.stoppedBy).\n" : "")
-                + run.condensed
+            return (run.timedOut ? limit.testsStopped + "\n" : "") + run.condensed
         }
         var runCommand: (@Sendable (String) async -> String)?
         if allowRunCommand {

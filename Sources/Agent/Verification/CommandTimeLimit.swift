@@ -21,4 +21,7 @@ struct CommandTimeLimit: Equatable, Sendable {
 
     /// What stopped a run that timed out, for the model and the report.
     var stoppedBy: String { byDeadline ? "at the run's time limit" : "by --command-timeout" }
+
+    /// A test run that timed out, as the model and the report are told.
+    var testsStopped: String { "The tests were still running after \(Int(seconds.rounded())) s and were stopped \(stoppedBy)." }
 }

@@ -81,7 +81,7 @@ struct PatchVerifier: Sendable {
         var verification = judge(outcomes)
         if run.timedOut {
             // Never verified (`VerificationRules`); say which limit stopped it.
-            verification.reason = "The tests were still running after \(Int(limit.seconds.rounded())) s and were stopped \(limit.stoppedBy)."
+            verification.reason = limit.testsStopped
         }
         return Judgement(verification: verification, run: run.report(tailBytes: 3000))
     }
